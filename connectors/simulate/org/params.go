@@ -1,0 +1,94 @@
+package org
+
+import "time"
+
+// Size is a preset organisation size.
+type Size int
+
+// Preset sizes. SizeCustom uses Params.People.
+const (
+	SizeCustom Size = iota
+	Small           // ~60 employees, for unit tests (generated in well under 0.3 s)
+	Medium          // ~300 employees, the demo default (~1 s)
+	Large           // 2,000 employees, ~1M events (benchmark target < 10 s)
+)
+
+// People returns the number of employees of a preset size (0 for SizeCustom).
+func (s Size) People() int {
+	switch s {
+	case Small:
+		return 60
+	case Medium:
+		return 300
+	case Large:
+		return 2000
+	}
+	return 0
+}
+
+// Metric names used by Effects and the truth. They match the metric catalog in
+// DESIGN.md.
+const (
+	MetricIncidentResolve   = "incident_resolve_hours"
+	MetricIncidentAck       = "incident_ack_minutes"
+	MetricIncidentEscalated = "incident_escalated"
+	MetricTicketReopened    = "ticket_reopened"
+	MetricTicketResolve     = "ticket_resolve_hours"
+	MetricTicketCycle       = "ticket_cycle_hours"
+	MetricPRLeadTime        = "pr_lead_time_hours"
+	MetricChangeLeadTime    = "change_lead_time_hours"
+)
+
+// Effects are the planted relative effects of training per metric, applied to
+// a treated team's events from its treatment date on. A value e multiplies a
+// duration by (1+e) and a probability by (1+e); −0.20 means 20% better
+// (faster, fewer), 0 means no effect.
+type Effects struct {
+	IncidentResolve   float64 // resolve duration
+	IncidentAck       float64 // acknowledge delay
+	IncidentEscalated float64 // probability of ≥1 escalation
+	TicketReopened    float64 // probability a resolved ticket is reopened
+	TicketResolve     float64 // created → resolution (and in-progress → resolution)
+	PRLeadTime        float64 // first commit → merge
+	// ChangeLeadTime scales the wait from merge to the production deployment
+	// (the deployment interval of the repo's team). The whole change lead time
+	// (first commit → deployment) moves by exactly this relative effect when
+	// PRLeadTime equals ChangeLeadTime.
+	ChangeLeadTime float64
+}
+
+// DefaultEffects returns −0.20 for every metric.
+func DefaultEffects() Effects {
+	return Effects{-0.2, -0.2, -0.2, -0.2, -0.2, -0.2, -0.2}
+}
+
+// NoEffects returns 0 for every metric (a placebo organisation).
+func NoEffects() Effects { return Effects{} }
+
+// Params configure Generate. The zero value (plus a Seed) is a valid Medium
+// organisation with default effects, trend and seasonality.
+type Params struct {
+	Seed uint64
+	Size Size // preset; ignored when People > 0
+	// People overrides the number of employees (SizeCustom).
+	People int
+	// Now is the initial now; default 2026-01-01T00:00:00Z. Truncated to the second.
+	Now time.Time
+	// HistoryMonths of activity before Now (default 18) and FutureMonths after
+	// it (default 6, the room for Advance).
+	HistoryMonths int
+	FutureMonths  int
+	// Effects planted; nil = DefaultEffects().
+	Effects *Effects
+	// TrendPerMonth is the shared relative change of every duration per month
+	// (default −0.01: all teams 1% faster each month); use a pointer to 0 for none.
+	TrendPerMonth *float64
+	// NoSeasonality switches off the seasonal multipliers (December slower).
+	NoSeasonality bool
+	// Scale multiplies activity volume (events per person); default 1.
+	Scale float64
+}
+
+// Seasonality multiplies durations by calendar month (index 0 = January): the
+// December holidays are slower, summer slightly slower.
+var seasonality = [12]float64{1.05, 1.0, 1.0, 1.0, 1.0, 0.98, 1.06, 1.10, 1.0, 1.0, 1.02, 1.25}
