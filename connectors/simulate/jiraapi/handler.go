@@ -1,0 +1,18 @@
+// Package jiraapi imitates the Jira REST API (Cloud and Data Center, as go-jira v1.17 calls it), mounted under /jira, serving the
+// records of an org.Org as of the simulator's clock.
+package jiraapi
+
+import (
+	"net/http"
+
+	"github.com/trainimpact/trainimpact/connectors/simulate/apicommon"
+	"github.com/trainimpact/trainimpact/connectors/simulate/org"
+)
+
+// New returns the API handler. Request paths arrive with the mount prefix
+// stripped. Placeholder: answers 501 until the API is implemented.
+func New(o *org.Org, clock apicommon.Clock, cfg apicommon.Config) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "jiraapi: not implemented", http.StatusNotImplemented)
+	})
+}
