@@ -1,0 +1,424 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/trainimpact/trainimpact/models"
+)
+
+// Store is an open DuckDB database. A read-write Store is migrated to the current schema.
+type Store struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+	keys     map[string][]string // primary-key columns per table, read from the catalog
+}
+
+// Open opens (creating if needed) the database at path read-write and applies pending migrations.
+// It fails with ErrLocked when another process holds the file and with ErrNewerSchema when the file
+// was written by a newer trainimpact.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
+		}
+	}
+	s, err := open(ctx, path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	if err := s.loadKeys(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenReadOnly opens an existing database for reading. Several readers may share a file; a file
+// held by a writer fails with ErrLocked and a missing file with ErrNotFound.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, &OpenError{Path: path, Err: ErrNotFound,
+				Hint: "run `trainimpact init` (or `trainimpact demo`) to create it, or set `warehouse:` in the config to the right file"}
+		}
+		return nil, &OpenError{Path: path, Err: err}
+	}
+	s, err := open(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkVersion(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+	dsn := path
+	if readOnly {
+		dsn += "?access_mode=read_only"
+	}
+	connector, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, classifyOpen(path, readOnly, err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, classifyOpen(path, readOnly, err)
+	}
+	return &Store{db: db, path: path, readOnly: readOnly}, nil
+}
+
+// DB returns the database handle for queries. Writes go through Write.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path returns the file the store was opened on.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Checkpoint writes the write-ahead log into the database file.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("store: checkpoint %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration version (0 for an empty file).
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var exists bool
+	if err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'schema_migrations'`).Scan(&exists); err != nil {
+		return 0, fmt.Errorf("store: read schema version: %w", err)
+	}
+	if !exists {
+		return 0, nil
+	}
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("store: read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+func (s *Store) checkVersion(ctx context.Context) error {
+	migs, err := models.Migrations()
+	if err != nil {
+		return err
+	}
+	v, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if latest := migs[len(migs)-1].Version; v > latest {
+		return &OpenError{Path: s.path, Err: ErrNewerSchema,
+			Hint: fmt.Sprintf("its schema is version %d, this build knows up to %d; upgrade trainimpact", v, latest)}
+	}
+	return nil
+}
+
+// migrate applies every migration newer than the file's version, each in its own transaction.
+// Applying twice is a no-op.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	if err := s.checkVersion(ctx); err != nil {
+		return err
+	}
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	migs, err := models.Migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range migs {
+		if m.Version <= current {
+			continue
+		}
+		err := s.Write(ctx, func(w *Writer) error {
+			if _, err := w.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("store: migration %s: %w", m.File, err)
+			}
+			_, err := w.Exec(ctx, `INSERT INTO schema_migrations VALUES (?, ?, ?)`, m.Version, m.Name, time.Now().UTC())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadKeys reads the primary-key columns of every table from the catalog.
+func (s *Store) loadKeys(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name, constraint_column_names
+		FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND schema_name = 'main'`)
+	if err != nil {
+		return fmt.Errorf("store: read primary keys: %w", err)
+	}
+	defer rows.Close()
+	s.keys = map[string][]string{}
+	for rows.Next() {
+		var table string
+		var cols duckdb.Composite[[]string]
+		if err := rows.Scan(&table, &cols); err != nil {
+			return fmt.Errorf("store: read primary keys: %w", err)
+		}
+		s.keys[table] = cols.Get()
+	}
+	return rows.Err()
+}
+
+// Key returns the primary-key columns of a table, or nil when it has none.
+func (s *Store) Key(table string) []string { return s.keys[table] }
+
+// Write runs fn in one transaction on one connection: everything fn writes commits together or not
+// at all. A panic or error in fn rolls back.
+func (s *Store) Write(ctx context.Context, fn func(w *Writer) error) (err error) {
+	if s.readOnly {
+		return fmt.Errorf("store: %s is open read-only", s.path)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			// Roll back on a fresh context: the caller's may be cancelled, which is often why we are here.
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	w := &Writer{s: s, conn: conn}
+	if err := fn(w); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	done = true
+	return nil
+}
+
+// Writer writes inside the transaction of one Write call.
+type Writer struct {
+	s    *Store
+	conn *sql.Conn
+}
+
+// Exec runs a statement in the transaction.
+func (w *Writer) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return w.conn.ExecContext(ctx, query, args...)
+}
+
+// Query runs a query in the transaction.
+func (w *Writer) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return w.conn.QueryContext(ctx, query, args...)
+}
+
+// QueryRow runs a query returning one row in the transaction.
+func (w *Writer) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return w.conn.QueryRowContext(ctx, query, args...)
+}
+
+// Upsert writes rows, grouped by table, so that each key holds the last row given for it: rows whose
+// primary key exists are updated in place, the rest inserted. Within one call a repeated key keeps the
+// last row. Rows stream through DuckDB's appender into a temporary chunk that one
+// INSERT … ON CONFLICT DO UPDATE statement merges into the table. Tables without a primary key
+// get plain inserts (use Exec to delete first when replacing).
+func (w *Writer) Upsert(ctx context.Context, rows []models.Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	// Group by table, keeping first-seen table order.
+	var order []string
+	groups := map[string][]models.Row{}
+	for _, r := range rows {
+		t := r.Table()
+		if _, ok := groups[t]; !ok {
+			order = append(order, t)
+		}
+		groups[t] = append(groups[t], r)
+	}
+	for _, t := range order {
+		if err := w.upsertTable(ctx, t, groups[t]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Insert appends rows with no conflict handling: use it for tables without a key, or when the
+// caller has deleted the rows' scope first in the same transaction.
+func (w *Writer) Insert(ctx context.Context, rows []models.Row) error {
+	for len(rows) > 0 {
+		t := rows[0].Table()
+		n := 1
+		for n < len(rows) && rows[n].Table() == t {
+			n++
+		}
+		if err := w.appendRows(ctx, t, rows[:n], ""); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (w *Writer) upsertTable(ctx context.Context, table string, rows []models.Row) error {
+	key := w.s.keys[table]
+	if len(key) == 0 {
+		return w.appendRows(ctx, table, rows, "")
+	}
+	cols := models.Columns(table)
+	rows = dedupeLast(rows, keyPositions(cols, key))
+	return w.appendRows(ctx, table, rows, upsertSQL(table, cols, key))
+}
+
+// appendRows feeds rows to an appender: straight into the table when query is empty, otherwise into
+// the temporary chunk `appended_data` on which query runs at each flush.
+func (w *Writer) appendRows(ctx context.Context, table string, rows []models.Row, query string) error {
+	return w.conn.Raw(func(dc any) error {
+		conn, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		var a *duckdb.Appender
+		var err error
+		if query == "" {
+			a, err = duckdb.NewAppender(conn, "", "", table)
+		} else {
+			a, err = duckdb.NewTableAppender(conn, query, "", "", table, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("store: appender for %s: %w", table, err)
+		}
+		for i, r := range rows {
+			if i&4095 == 0 {
+				if err := ctx.Err(); err != nil {
+					a.Close()
+					return err
+				}
+			}
+			if err := a.AppendRow(r.Values()...); err != nil {
+				a.Close()
+				return fmt.Errorf("store: write %s row %d: %w", table, i, err)
+			}
+		}
+		if err := a.CloseWithCancel(ctx); err != nil {
+			return fmt.Errorf("store: write %s: %w", table, err)
+		}
+		return nil
+	})
+}
+
+func keyPositions(cols, key []string) []int {
+	pos := make([]int, len(key))
+	for i, k := range key {
+		pos[i] = -1
+		for j, c := range cols {
+			if c == k {
+				pos[i] = j
+			}
+		}
+		if pos[i] < 0 {
+			panic(fmt.Sprintf("store: key column %q not among the record's columns", k))
+		}
+	}
+	return pos
+}
+
+// dedupeLast keeps, for each key, only the last row given (DuckDB refuses to update one row twice
+// in one statement).
+func dedupeLast(rows []models.Row, pos []int) []models.Row {
+	seen := make(map[string]int, len(rows))
+	dups := false
+	var sb strings.Builder
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		v := r.Values()
+		sb.Reset()
+		for _, p := range pos {
+			fmt.Fprint(&sb, v[p])
+			sb.WriteByte(0)
+		}
+		k := sb.String()
+		keys[i] = k
+		if _, ok := seen[k]; ok {
+			dups = true
+		}
+		seen[k] = i
+	}
+	if !dups {
+		return rows
+	}
+	out := rows[:0:0]
+	for i, r := range rows {
+		if seen[keys[i]] == i {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// upsertSQL builds the merge statement for a table from its column and key names (identifiers from
+// the embedded schema, never user input). The appended chunk's columns are col1..colN.
+func upsertSQL(table string, cols, key []string) string {
+	var sel, set []string
+	isKey := map[string]bool{}
+	for _, k := range key {
+		isKey[k] = true
+	}
+	for i, c := range cols {
+		sel = append(sel, fmt.Sprintf("col%d AS %s", i+1, quoteIdent(c)))
+		if !isKey[c] {
+			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", quoteIdent(c), quoteIdent(c)))
+		}
+	}
+	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM appended_data ON CONFLICT (%s) DO ",
+		quoteIdent(table), joinIdents(cols), strings.Join(sel, ", "), joinIdents(key))
+	if len(set) == 0 {
+		return q + "NOTHING"
+	}
+	return q + "UPDATE SET " + strings.Join(set, ", ")
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func joinIdents(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = quoteIdent(s)
+	}
+	return strings.Join(q, ", ")
+}

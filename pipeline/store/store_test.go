@@ -1,0 +1,204 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trainimpact/trainimpact/models"
+)
+
+func openTemp(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "work.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func incidents(n int, title string) []models.Row {
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	rows := make([]models.Row, n)
+	for i := range rows {
+		id := fmt.Sprintf("Q%07d", i)
+		rows[i] = models.Incident{
+			IncidentID: models.ID("pagerduty", "incident", id), Source: "pagerduty", NativeID: id, Number: int64(i),
+			Title: title, ServiceID: "PSVC1", Status: "resolved", Urgency: "high",
+			CreatedAt: base.Add(time.Duration(i) * time.Minute), ResolvedAt: base.Add(time.Duration(i)*time.Minute + time.Hour),
+			EscalationCount: i % 3,
+		}
+	}
+	return rows
+}
+
+func count(t testing.TB, s *Store, q string) int {
+	t.Helper()
+	var n int
+	if err := s.DB().QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestMigrateTwiceIsNoOp(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	for i := 0; i < 2; i++ {
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := count(t, s, "SELECT count(*) FROM schema_migrations"); n != 1 {
+			t.Fatalf("open %d: %d migrations recorded, want 1", i, n)
+		}
+		s.Close()
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations VALUES (999, 'future', now())`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(ctx, path)
+	if !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("open of a newer file: %v, want ErrNewerSchema", err)
+	}
+	if !strings.Contains(err.Error(), "999") {
+		t.Errorf("message %q does not name the file's version", err)
+	}
+}
+
+// TestColumnsMatchSchema checks that every record type lists the table's columns in schema order.
+func TestColumnsMatchSchema(t *testing.T) {
+	s := openTemp(t)
+	for _, table := range models.Tables() {
+		rows, err := s.DB().Query(`SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index`, table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for rows.Next() {
+			var c string
+			rows.Scan(&c)
+			got = append(got, c)
+		}
+		rows.Close()
+		if want := models.Columns(table); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: schema columns %v, record columns %v", table, got, want)
+		}
+	}
+}
+
+func TestUpsertIdempotentAndUpdates(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	for i := 0; i < 2; i++ {
+		if err := s.Write(ctx, func(w *Writer) error { return w.Upsert(ctx, incidents(1000, "a")) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents"); n != 1000 {
+		t.Fatalf("%d rows after writing 1000 twice", n)
+	}
+	// A changed batch updates in place; a repeated key within one batch keeps the last row.
+	batch := append(incidents(10, "b"), incidents(1, "c")...)
+	if err := s.Write(ctx, func(w *Writer) error { return w.Upsert(ctx, batch) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents WHERE title = 'b'"); n != 9 {
+		t.Errorf("%d rows updated to b, want 9", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents WHERE title = 'c'"); n != 1 {
+		t.Errorf("%d rows updated to c, want 1", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents"); n != 1000 {
+		t.Errorf("%d rows, want 1000", n)
+	}
+}
+
+func TestFailedBatchLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	boom := errors.New("boom")
+	err := s.Write(ctx, func(w *Writer) error {
+		if err := w.Upsert(ctx, incidents(500, "a")); err != nil {
+			return err
+		}
+		if err := w.Upsert(ctx, []models.Row{models.RawRecord{Source: "x", Entity: "y", NativeID: "1", Payload: []byte(`{}`), FetchedAt: time.Now()}}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Write returned %v", err)
+	}
+	if n := count(t, s, "SELECT (SELECT count(*) FROM incidents) + (SELECT count(*) FROM raw_records)"); n != 0 {
+		t.Fatalf("%d rows left by a failed batch", n)
+	}
+	// A cancelled context also leaves nothing.
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.Write(cctx, func(w *Writer) error { return w.Upsert(cctx, incidents(10000, "a")) }); err == nil {
+		t.Fatal("write with a cancelled context succeeded")
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents"); n != 0 {
+		t.Fatalf("%d rows left by a cancelled batch", n)
+	}
+}
+
+func TestMillionIncidentsTwice(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode: 1M-row store test skipped")
+	}
+	ctx := context.Background()
+	s := openTemp(t)
+	rows := incidents(1_000_000, "t")
+	for i := 0; i < 2; i++ {
+		if err := s.Write(ctx, func(w *Writer) error { return w.Upsert(ctx, rows) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, s, "SELECT count(*) FROM incidents"); n != 1_000_000 {
+		t.Fatalf("%d rows after writing 1,000,000 twice", n)
+	}
+	if n := count(t, s, "SELECT count(DISTINCT incident_id) FROM incidents"); n != 1_000_000 {
+		t.Fatalf("%d distinct ids", n)
+	}
+}
+
+func TestReadOnlyErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, err := OpenReadOnly(ctx, filepath.Join(dir, "missing.duckdb"))
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing file: %v", err)
+	}
+	path := filepath.Join(dir, "w.duckdb")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Another process opening the file while we hold it for writing must fail with ErrLocked.
+	// DuckDB's lock is per process, so the second open runs in a child process (this test binary).
+	cmd := exec.Command(testBinary(t), "-test.run=TestHelperOpenReadOnly$")
+	cmd.Env = append(cmd.Environ(), "STORE_HELPER_PATH="+path)
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "LOCKED") {
+		t.Fatalf("child open of a held file did not report ErrLocked:\n%s", out)
+	}
+}
