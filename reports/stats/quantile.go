@@ -21,8 +21,7 @@ import (
 // Quantile7 returns NaN if x contains NaN. It panics if p is outside [0, 1],
 // if x is empty or if x is not sorted in increasing order.
 func Quantile7(p float64, x []float64) float64 {
-	checkQuantileArgs(p, x)
-	if hasNaN(x) {
+	if !checkQuantileArgs(p, x) {
 		return math.NaN()
 	}
 	h := float64(len(x)-1) * p
@@ -50,8 +49,7 @@ func Quantile7(p float64, x []float64) float64 {
 // Quantile1 returns NaN if x contains NaN. It panics if p is outside [0, 1],
 // if x is empty or if x is not sorted in increasing order.
 func Quantile1(p float64, x []float64) float64 {
-	checkQuantileArgs(p, x)
-	if hasNaN(x) {
+	if !checkQuantileArgs(p, x) {
 		return math.NaN()
 	}
 	const fuzz = 4 * 0x1p-52
@@ -74,32 +72,24 @@ func Quantile1(p float64, x []float64) float64 {
 	return x[j-1]
 }
 
-func checkQuantileArgs(p float64, x []float64) {
+// checkQuantileArgs panics on invalid arguments and reports whether x is
+// free of NaN (the sortedness check is skipped when it is not, as in gonum).
+func checkQuantileArgs(p float64, x []float64) (ok bool) {
 	if !(p >= 0 && p <= 1) {
 		panic("stats: quantile probability out of [0, 1]")
 	}
 	if len(x) == 0 {
 		panic("stats: zero length slice")
 	}
+	for _, v := range x {
+		if math.IsNaN(v) {
+			return false
+		}
+	}
 	if !sort.Float64sAreSorted(x) {
 		panic("stats: data are not sorted")
 	}
-}
-
-func hasNaN(x []float64) bool {
-	for _, v := range x {
-		if math.IsNaN(v) {
-			return true
-		}
-	}
-	return false
-}
-
-// median returns the type-7 median of x without modifying it.
-func median(x []float64) float64 {
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	return Quantile7(0.5, s)
+	return true
 }
 
 // sortedMedian returns the median of sorted data (mean of the two middle
