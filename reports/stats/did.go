@@ -177,7 +177,7 @@ type GroupTime struct {
 type didPanel struct {
 	units   []int
 	periods []int
-	groups  []int     // estimated cohorts
+	groups  []int // estimated cohorts
 	n, T    int
 	y       []float64 // n×T row-major, NaN where missing
 	w       []float64 // per unit
