@@ -2,6 +2,7 @@ package models
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"time"
 )
 
@@ -52,7 +53,7 @@ func (RawRecord) Table() string { return "raw_records" }
 
 // Values implements Row.
 func (r RawRecord) Values() []driver.Value {
-	return []driver.Value{r.Source, r.Entity, r.NativeID, r.Scope, string(r.Payload), nullTime(r.UpdatedAt), r.FetchedAt.UTC(), nullTime(r.DeletedAt)}
+	return []driver.Value{r.Source, r.Entity, r.NativeID, r.Scope, json.RawMessage(r.Payload), nullTime(r.UpdatedAt), r.FetchedAt.UTC(), nullTime(r.DeletedAt)}
 }
 
 // Person is an employee (people).
@@ -215,7 +216,7 @@ func (Ticket) Table() string { return "tickets" }
 func (t Ticket) Values() []driver.Value {
 	var custom driver.Value
 	if t.CustomFields != nil {
-		custom = string(t.CustomFields)
+		custom = json.RawMessage(t.CustomFields)
 	}
 	return []driver.Value{t.TicketID, t.Source, t.NativeID, t.Key, t.ProjectKey, nullString(t.IssueType), nullString(t.Status),
 		nullString(t.StatusCategory), nullString(t.Priority), nullString(t.AssigneeAccountID), nullString(t.ReporterAccountID),

@@ -1,0 +1,196 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// noSleep records waits instead of sleeping.
+type noSleep struct{ waits []time.Duration }
+
+func (n *noSleep) sleep(ctx context.Context, d time.Duration) error {
+	n.waits = append(n.waits, d)
+	return ctx.Err()
+}
+
+func serve(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Request)) (*httptest.Server, *atomic.Int64) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(int(calls.Add(1)), w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func get(t *testing.T, tr *Transport, url string) (*http.Response, string, error) {
+	t.Helper()
+	resp, err := tr.Client().Get(url)
+	if err != nil {
+		return nil, "", err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b), nil
+}
+
+func TestRetriesThenSucceeds(t *testing.T) {
+	cases := map[string]func(w http.ResponseWriter){
+		"429 Retry-After": func(w http.ResponseWriter) { w.Header().Set("Retry-After", "2"); w.WriteHeader(429) },
+		"500":             func(w http.ResponseWriter) { w.WriteHeader(500) },
+		"502":             func(w http.ResponseWriter) { w.WriteHeader(502) },
+		"403 secondary": func(w http.ResponseWriter) {
+			w.WriteHeader(403)
+			io.WriteString(w, `{"message":"You have exceeded a secondary rate limit."}`)
+		},
+		"403 primary reset": func(w http.ResponseWriter) {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(3*time.Second).Unix(), 10))
+			w.WriteHeader(403)
+		},
+		"dropped mid-body": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(200)
+			io.WriteString(w, `{"partial":`)
+			hj, _ := w.(http.Hijacker)
+			c, _, _ := hj.Hijack()
+			c.Close()
+		},
+	}
+	for name, fault := range cases {
+		t.Run(name, func(t *testing.T) {
+			srv, calls := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				if n <= 2 {
+					fault(w)
+					return
+				}
+				io.WriteString(w, "ok")
+			})
+			ns := &noSleep{}
+			tr := New(Options{Sleep: ns.sleep})
+			resp, body, err := get(t, tr, srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 200 || body != "ok" || calls.Load() != 3 {
+				t.Fatalf("status %d body %q after %d calls", resp.StatusCode, body, calls.Load())
+			}
+			if len(ns.waits) != 2 {
+				t.Fatalf("waited %d times, want 2", len(ns.waits))
+			}
+			if name == "429 Retry-After" && ns.waits[0] != 2*time.Second {
+				t.Errorf("Retry-After 2 waited %s", ns.waits[0])
+			}
+			if name == "403 primary reset" && (ns.waits[0] < time.Second || ns.waits[0] > 5*time.Second) {
+				t.Errorf("reset in 3 s waited %s", ns.waits[0])
+			}
+			if st := tr.Stats(""); st.Requests.Load() != 3 || st.Retries.Load() != 2 {
+				t.Errorf("stats: %d requests, %d retries", st.Requests.Load(), st.Retries.Load())
+			}
+		})
+	}
+}
+
+func TestNeverRetriesOther4xx(t *testing.T) {
+	for _, code := range []int{400, 401, 403, 404, 410, 422} {
+		srv, calls := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(code)
+			io.WriteString(w, `{"message":"no"}`)
+		})
+		ns := &noSleep{}
+		resp, body, err := get(t, New(Options{Sleep: ns.sleep}), srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != code || calls.Load() != 1 || !strings.Contains(body, "no") {
+			t.Errorf("%d: got status %d after %d calls", code, resp.StatusCode, calls.Load())
+		}
+	}
+}
+
+func TestPostBodyReplayed(t *testing.T) {
+	var bodies []string
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+		if n == 1 {
+			w.WriteHeader(503)
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	tr := New(Options{Sleep: (&noSleep{}).sleep})
+	resp, err := tr.Client().Post(srv.URL, "application/json", strings.NewReader(`{"jql":"x"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(err, resp)
+	}
+	if len(bodies) != 2 || bodies[1] != `{"jql":"x"}` {
+		t.Fatalf("bodies %q", bodies)
+	}
+}
+
+func TestGivesUpAndHonoursMaxWait(t *testing.T) {
+	srv, calls := serve(t, func(n int, w http.ResponseWriter, r *http.Request) { w.WriteHeader(500) })
+	resp, _, err := get(t, New(Options{Sleep: (&noSleep{}).sleep, MaxRetries: 3}), srv.URL)
+	if err != nil || resp.StatusCode != 500 || calls.Load() != 4 {
+		t.Fatalf("err %v, %d calls", err, calls.Load())
+	}
+	srv2, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(429)
+	})
+	_, _, err = get(t, New(Options{Sleep: (&noSleep{}).sleep, MaxWait: time.Minute}), srv2.URL)
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("an hour's Retry-After with a 1 min cap: %v", err)
+	}
+}
+
+func TestCancellationStopsAtOnce(t *testing.T) {
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(429)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	start := time.Now()
+	_, err := New(Options{}).Client().Do(req)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v", err)
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Fatalf("cancellation took %s", time.Since(start))
+	}
+}
+
+func TestConcurrencyLimit(t *testing.T) {
+	var inflight, peak atomic.Int64
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		cur := inflight.Add(1)
+		for {
+			p := peak.Load()
+			if cur <= p || peak.CompareAndSwap(p, cur) {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+		inflight.Add(-1)
+	})
+	tr := New(Options{Concurrency: 3})
+	done := make(chan struct{})
+	for i := 0; i < 12; i++ {
+		go func() { get(t, tr, srv.URL); done <- struct{}{} }()
+	}
+	for i := 0; i < 12; i++ {
+		<-done
+	}
+	if peak.Load() != 3 {
+		t.Fatalf("peak in flight %d, want 3", peak.Load())
+	}
+}

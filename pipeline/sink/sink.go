@@ -1,0 +1,264 @@
+// Package sink implements connectors.Sink on the working database: each Batch is committed in one
+// transaction — raw payloads (only new or changed ones are rewritten), canonical rows, cursors.
+package sink
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/trainimpact/trainimpact/connectors"
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+)
+
+// Sink writes connector batches into a store. It is safe for concurrent use; commits are serialised.
+type Sink struct {
+	st  *store.Store
+	now func() time.Time
+	mu  sync.Mutex
+
+	totalsMu sync.Mutex
+	totals   map[string]*connectors.Counts // by "source/entity"
+}
+
+// New returns a Sink on st. now may be nil (time.Now).
+func New(st *store.Store, now func() time.Time) *Sink {
+	if now == nil {
+		now = time.Now
+	}
+	return &Sink{st: st, now: now, totals: map[string]*connectors.Counts{}}
+}
+
+var _ connectors.Sink = (*Sink)(nil)
+
+// Totals returns the accumulated counts per "source/entity" of every committed batch.
+func (s *Sink) Totals() map[string]connectors.Counts {
+	s.totalsMu.Lock()
+	defer s.totalsMu.Unlock()
+	out := make(map[string]connectors.Counts, len(s.totals))
+	for k, v := range s.totals {
+		out[k] = *v
+	}
+	return out
+}
+
+func payloadHash(p []byte) string {
+	h := sha256.Sum256(p)
+	return hex.EncodeToString(h[:16])
+}
+
+// Commit implements connectors.Sink.
+func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Counts, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var c connectors.Counts
+	c.Fetched = len(b.Raw)
+	err := s.st.Write(ctx, func(w *store.Writer) error {
+		changed, err := s.changedRaw(ctx, w, b.Raw, &c)
+		if err != nil {
+			return err
+		}
+		rows := make([]models.Row, 0, len(changed)+len(b.Rows))
+		rows = append(rows, changed...)
+		rows = append(rows, b.Rows...)
+		if err := w.Upsert(ctx, rows); err != nil {
+			return err
+		}
+		return s.saveCursors(ctx, w, b.Cursors)
+	})
+	if err != nil {
+		return connectors.Counts{}, err
+	}
+	if len(b.Raw) > 0 {
+		key := b.Raw[0].Source + "/" + b.Entity
+		s.totalsMu.Lock()
+		t := s.totals[key]
+		if t == nil {
+			t = &connectors.Counts{}
+			s.totals[key] = t
+		}
+		t.Fetched += c.Fetched
+		t.New += c.New
+		t.Updated += c.Updated
+		t.Unchanged += c.Unchanged
+		t.Deleted += c.Deleted
+		s.totalsMu.Unlock()
+	}
+	return c, nil
+}
+
+// changedRaw returns the raw records that are new or whose payload or deletion mark changed, and
+// counts them.
+func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.RawRecord, c *connectors.Counts) ([]models.Row, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	type key struct{ source, entity string }
+	ids := map[key][]string{}
+	for _, r := range raw {
+		k := key{r.Source, r.Entity}
+		ids[k] = append(ids[k], r.NativeID)
+	}
+	type prev struct {
+		hash    string
+		deleted bool
+	}
+	existing := map[string]prev{}
+	for k, list := range ids {
+		rows, err := w.Query(ctx, `SELECT native_id, payload::VARCHAR, deleted_at IS NOT NULL FROM raw_records
+			WHERE source = ? AND entity = ? AND list_contains(?::VARCHAR[], native_id)`, k.source, k.entity, strList(list))
+		if err != nil {
+			return nil, fmt.Errorf("sink: read existing %s/%s: %w", k.source, k.entity, err)
+		}
+		for rows.Next() {
+			var id, payload string
+			var del bool
+			if err := rows.Scan(&id, &payload, &del); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			existing[k.source+"\x00"+k.entity+"\x00"+id] = prev{payloadHash([]byte(payload)), del}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]models.Row, 0, len(raw))
+	for _, r := range raw {
+		p, ok := existing[r.Source+"\x00"+r.Entity+"\x00"+r.NativeID]
+		nowDeleted := !r.DeletedAt.IsZero()
+		switch {
+		case !ok:
+			c.New++
+		case nowDeleted && !p.deleted:
+			c.Deleted++
+		case p.hash != payloadHash(compact(r.Payload)) || p.deleted != nowDeleted:
+			c.Updated++
+		default:
+			c.Unchanged++
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// compact renders a payload as the JSON column stores it (the driver compacts JSON values), so an
+// unchanged payload compares equal.
+func compact(p []byte) []byte {
+	var b bytes.Buffer
+	if err := json.Compact(&b, p); err != nil {
+		return p
+	}
+	return b.Bytes()
+}
+
+// strList passes a string slice as a DuckDB list parameter.
+func strList(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+func (s *Sink) saveCursors(ctx context.Context, w *store.Writer, cs []connectors.Cursor) error {
+	for _, c := range cs {
+		var extra any
+		if len(c.Extra) > 0 {
+			extra = string(c.Extra)
+		}
+		var since any
+		if !c.Since.IsZero() {
+			since = c.Since.UTC()
+		}
+		if _, err := w.Exec(ctx, `INSERT INTO sync_state (source, scope, entity, cursor, config_hash, extra, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (source, scope, entity) DO UPDATE SET cursor = EXCLUDED.cursor,
+				config_hash = EXCLUDED.config_hash, extra = EXCLUDED.extra, updated_at = EXCLUDED.updated_at`,
+			c.Source, c.Scope, c.Entity, since, c.ConfigHash, extra, s.now().UTC()); err != nil {
+			return fmt.Errorf("sink: save cursor %s/%s/%s: %w", c.Source, c.Scope, c.Entity, err)
+		}
+	}
+	return nil
+}
+
+// Cursor implements connectors.Sink.
+func (s *Sink) Cursor(ctx context.Context, key connectors.CursorKey) (connectors.Cursor, bool, error) {
+	var since sql.NullTime
+	var hash string
+	var extra sql.NullString
+	err := s.st.DB().QueryRowContext(ctx, `SELECT cursor, config_hash, extra::VARCHAR FROM sync_state
+		WHERE source = ? AND scope = ? AND entity = ?`, key.Source, key.Scope, key.Entity).Scan(&since, &hash, &extra)
+	if err == sql.ErrNoRows {
+		return connectors.Cursor{}, false, nil
+	}
+	if err != nil {
+		return connectors.Cursor{}, false, fmt.Errorf("sink: read cursor %s/%s/%s: %w", key.Source, key.Scope, key.Entity, err)
+	}
+	c := connectors.Cursor{CursorKey: key, ConfigHash: hash}
+	if since.Valid {
+		c.Since = since.Time.UTC()
+	}
+	if extra.Valid {
+		c.Extra = json.RawMessage(extra.String)
+	}
+	return c, true, nil
+}
+
+// LiveIDs implements connectors.Sink.
+func (s *Sink) LiveIDs(ctx context.Context, source, entity, scope string) ([]string, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT native_id FROM raw_records
+		WHERE source = ? AND entity = ? AND (? = '*' OR scope = ?) AND deleted_at IS NULL ORDER BY native_id`,
+		source, entity, scope, scope)
+	if err != nil {
+		return nil, fmt.Errorf("sink: live ids %s/%s: %w", source, entity, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Raw implements connectors.Sink.
+func (s *Sink) Raw(ctx context.Context, source, entity string, ids []string) ([]models.RawRecord, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
+		FROM raw_records WHERE source = ? AND entity = ? AND list_contains(?::VARCHAR[], native_id) ORDER BY native_id`,
+		source, entity, strList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("sink: raw %s/%s: %w", source, entity, err)
+	}
+	defer rows.Close()
+	return ScanRaw(rows)
+}
+
+// ScanRaw reads rows of (source, entity, native_id, scope, payload, updated_at, fetched_at, deleted_at).
+func ScanRaw(rows *sql.Rows) ([]models.RawRecord, error) {
+	var out []models.RawRecord
+	for rows.Next() {
+		var r models.RawRecord
+		var payload string
+		var upd, del sql.NullTime
+		if err := rows.Scan(&r.Source, &r.Entity, &r.NativeID, &r.Scope, &payload, &upd, &r.FetchedAt, &del); err != nil {
+			return nil, err
+		}
+		r.Payload = []byte(payload)
+		r.UpdatedAt = upd.Time
+		r.DeletedAt = del.Time
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
