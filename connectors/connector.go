@@ -195,3 +195,33 @@ func (e *AuthError) Error() string {
 
 // Unwrap returns ErrAuth.
 func (e *AuthError) Unwrap() error { return ErrAuth }
+
+// Deriver is implemented by connectors whose canonical rows have columns computed across records
+// (an incident's first acknowledgement from its log entries, a ticket's reopen count from its
+// changelog). The pipeline runs the statements after every sync and rebuild of the source, in one
+// transaction; they must be idempotent (recompute from the tables, never increment). The SQL lives
+// in an embedded .sql file of the connector package.
+type Deriver interface {
+	DeriveSQL() []string
+}
+
+// Date is a calendar date in configuration ("2025-01-01"); RFC 3339 timestamps are accepted too.
+type Date struct{ time.Time }
+
+// UnmarshalText parses YYYY-MM-DD or RFC 3339.
+func (d *Date) UnmarshalText(b []byte) error {
+	s := string(b)
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		d.Time = t
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return fmt.Errorf("connectors: %q is not a date (want YYYY-MM-DD)", s)
+	}
+	d.Time = t.UTC()
+	return nil
+}
+
+// MarshalText formats the date as YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.Format(time.DateOnly)), nil }

@@ -262,3 +262,17 @@ func ScanRaw(rows *sql.Rows) ([]models.RawRecord, error) {
 	}
 	return out, rows.Err()
 }
+
+// Derive runs a connector's derive statements in one transaction.
+func (s *Sink) Derive(ctx context.Context, d connectors.Deriver) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.Write(ctx, func(w *store.Writer) error {
+		for i, q := range d.DeriveSQL() {
+			if _, err := w.Exec(ctx, q); err != nil {
+				return fmt.Errorf("sink: derive statement %d: %w", i+1, err)
+			}
+		}
+		return nil
+	})
+}
