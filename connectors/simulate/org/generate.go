@@ -486,6 +486,13 @@ func (g *gen) program(r *rand.Rand) {
 			enroll(p, c, drop)
 		}
 	}
+	// At least one lead drops out: that team stays untrained.
+	if untrained := order[ntrain:]; len(untrained) >= 2 {
+		c := o.Program.Cohorts[len(o.Program.Cohorts)/2]
+		if p := leadAt(o.Teams[untrained[0]], c.Start); p != nil && !enrolled[p] {
+			enroll(p, c, 1)
+		}
+	}
 	// Some members take the program too (person-level analysis).
 	for _, p := range g.employees {
 		if !enrolled[p] && r.Float64() < 0.05 {

@@ -192,7 +192,10 @@ func (g *gen) pullRequest(r *rand.Rand, ids *idGen, t *Team, rp *Repo, a *Person
 		pr.ClosedAt = end.Add(dur(lead * 0.3))
 		pr.MergedBy = nil
 	default:
-		pr.MergedBy = nil // stays open
+		pr.MergedBy = nil // stays open; half of these as drafts
+		if r.Float64() < 0.5 {
+			pr.ReadyAt = g.o.End.Add(time.Hour)
+		}
 	}
 	pr.HeadSHA = pr.Commits[len(pr.Commits)-1].SHA
 	g.clampPR(pr)

@@ -97,7 +97,14 @@ func (g *gen) incident(r *rand.Rand, t *Team, si int, s *Service, t0 time.Time, 
 	}
 	// Durations (hours), with the planted effects.
 	ack := lognormal(r, ackMedianHours, 0.8) * g.mult(t, t0, g.eff.IncidentAck)
-	res := lognormal(r, resolveMedianHours, 1.0) * g.mult(t, t0, g.eff.IncidentResolve)
+	resMedian := resolveMedianHours
+	switch x := r.Float64(); { // long-running incidents: some are still open at any now
+	case x < 0.04:
+		resMedian = 72
+	case x < 0.14 && in.Urgency == "low":
+		resMedian = 20 * 24 // forgotten low-urgency incidents
+	}
+	res := lognormal(r, resMedian, 1.0) * g.mult(t, t0, g.eff.IncidentResolve)
 	pEsc := escalateBase * g.mult(t, t0, g.eff.IncidentEscalated)
 	if res*3600 < ack*3600+60 {
 		res = ack + 1.0/60
