@@ -243,3 +243,13 @@ func ExamplePercentileCI() {
 	// Output:
 	// [0.890, 1.210]
 }
+
+func ExampleKMCurve_Quantile() {
+	days := []float64{2, 3, 3, 5, 8, 8, 9, 12, 15, 20}
+	closed := []bool{true, true, false, true, true, true, false, true, false, false}
+	curve, _ := stats.KaplanMeier(days, closed, nil, 0.95)
+	q, lo, hi := curve.Quantile(0.25) // time by which 25% are closed
+	fmt.Printf("25%% closed by day %g [%g, %g]; still open at day 10: %.3f\n", q, lo, hi, curve.At(10))
+	// Output:
+	// 25% closed by day 5 [2, NaN]; still open at day 10: 0.457
+}

@@ -55,7 +55,10 @@ type KMCurve struct {
 //
 // Censored items count as at risk at their own censoring time (events are
 // processed before censorings at tied times). Observations with a NaN time
-// are dropped. weights may be nil (all 1); case weights count as frequencies.
+// are dropped. weights may be nil (all 1); case weights count as frequencies
+// and enter n_j and d_j as sums. With non-integer weights R defaults to a
+// robust (infinitesimal jackknife) variance; this function gives R's
+// robust = FALSE, the Greenwood formula on weighted counts.
 //
 // Assumptions: censoring is independent of the event process
 // (non-informative). Source: Kaplan & Meier (1958); Greenwood (1926);

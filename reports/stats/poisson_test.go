@@ -39,9 +39,9 @@ func TestPoissonRateRatioR(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		refNear(t, c.name+" ratio", ratio, c.ratio, 1e-14)
-		refNear(t, c.name+" lo", lo, c.lo, 1e-10)
-		refNear(t, c.name+" hi", hi, c.hi, 1e-10)
-		refNear(t, c.name+" p", p, c.p, 1e-10)
+		refNear(t, c.name+" lo", lo, c.lo, 1e-12)
+		refNear(t, c.name+" hi", hi, c.hi, 1e-12)
+		refNear(t, c.name+" p", p, c.p, 1e-12)
 	}
 }
 

@@ -37,7 +37,7 @@ type TwoProportionResult struct {
 // Without the correction the test is the pooled two-sample z test,
 // Z = (P1 − P2)/√(p̂(1−p̂)(1/n1 + 1/n2)). Assumptions: independent trials; the
 // chi-square approximation wants every expected cell count ≥ 5 (R warns
-// otherwise). Source: Newcombe (1998), method 1 (interval) ; Fleiss, Levin &
+// otherwise). Source: Newcombe (1998), method 1 (interval); Fleiss, Levin &
 // Paik (2003), Statistical Methods for Rates and Proportions, §2.2 and §6.2;
 // R stats::prop.test.
 //
