@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -41,6 +42,35 @@ func BenchmarkDiD(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		gt, err := ATTGT(unit, period, group, y, nil, DiDOptions{Bootstrap: 999, Src: rand.NewPCG(3, 4)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, k := range []AggKind{AggSimple, AggDynamic, AggGroup} {
+			if _, err := gt.Aggregate(k, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := gt.PreTrendTest(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDiDUnbalanced is BenchmarkDiD with 10% of the cells missing at
+// random and not-yet-treated controls: the bootstrap's sparse corrections
+// for units observed in only one period of a comparison are exercised.
+func BenchmarkDiDUnbalanced(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	unit, period, group, y := didSimPanel(rng, 5000, 36, []int{0, 0, 0, 6, 10, 14, 18, 24, 30}, 0.2)
+	for i := range y {
+		if rng.Float64() < 0.1 {
+			y[i] = math.NaN()
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		gt, err := ATTGT(unit, period, group, y, nil, DiDOptions{Bootstrap: 999, Src: rand.NewPCG(3, 4), Control: ControlNotYetTreated})
 		if err != nil {
 			b.Fatal(err)
 		}

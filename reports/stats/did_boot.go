@@ -171,6 +171,10 @@ func (l *didBootLayout) addCell(p *didPanel, k int, s didSpec, st didCellStats, 
 }
 
 // run draws B Rademacher vectors from src and returns the draws.
+//
+// Tables are column-major (256 subset sums per column) and accumulators are
+// column-major (B draws per column), so the inner loop reads a 2 KiB table
+// column and writes a contiguous run of draws.
 func (l *didBootLayout) run(B int, src rand.Source) *didDraws {
 	nb := len(l.blocks)
 	nw := (nb*didBlock + 63) / 64
@@ -180,18 +184,20 @@ func (l *didBootLayout) run(B int, src rand.Source) *didDraws {
 	}
 	m := l.m
 	M0 := l.nCoh * m
-	acc := make([]float64, l.nCoh*B*m) // per cohort: B × m
+	acc := make([]float64, M0*B) // basis column col: acc[col*B : (col+1)*B]
 	tot := make([]float64, M0)
 	var accK, totK []float64
 	if l.hasCorr {
-		accK = make([]float64, B*l.K)
+		accK = make([]float64, l.K*B)
 		totK = make([]float64, l.K)
 	}
+	sb := make([]uint8, B)
 	var tab []float64
 	var lk []int
+	var crow [didBlock][]float64
 	for bi := range l.blocks {
 		blk := &l.blocks[bi]
-		// Local correction columns of this block.
+		// Local correction columns of this block (cells in increasing order).
 		lk = lk[:0]
 		for _, e := range blk.corr {
 			if len(lk) == 0 || lk[len(lk)-1] != e.cell {
@@ -203,14 +209,12 @@ func (l *didBootLayout) run(B int, src rand.Source) *didDraws {
 			tab = make([]float64, 256*W)
 		}
 		tab = tab[:256*W]
-		clear(tab[:W])
-		var rows [didBlock][]float64
-		var crow [didBlock][]float64
-		for j, i := range blk.units {
-			crow[j] = make([]float64, len(lk))
-			if i >= 0 {
-				rows[j] = l.z[i*m : (i+1)*m]
+		for j := range crow {
+			if cap(crow[j]) < len(lk) {
+				crow[j] = make([]float64, len(lk))
 			}
+			crow[j] = crow[j][:len(lk)]
+			clear(crow[j])
 		}
 		q := -1
 		for e, c := range blk.corr {
@@ -219,55 +223,51 @@ func (l *didBootLayout) run(B int, src rand.Source) *didDraws {
 			}
 			crow[c.slot][q] += c.r
 		}
-		for s := 1; s < 256; s++ {
-			u := bits.TrailingZeros(uint(s))
-			dst := tab[s*W : (s+1)*W]
-			prev := tab[(s&(s-1))*W : (s&(s-1)+1)*W]
-			copy(dst, prev)
-			if rows[u] != nil {
-				d := dst[:m]
-				for j, v := range rows[u] {
-					d[j] += v
+		// Column j of the table: tab[j*256+s] = Σ_{u ∈ s} Z[u][j].
+		for j := 0; j < W; j++ {
+			col := (*[256]float64)(tab[j*256 : (j+1)*256])
+			var vals [didBlock]float64
+			for u, i := range blk.units {
+				switch {
+				case j >= m:
+					vals[u] = crow[u][j-m]
+				case i >= 0:
+					vals[u] = l.z[i*m+j]
 				}
 			}
-			d := dst[m:]
-			for j, v := range crow[u] {
-				d[j] += v
+			col[0] = 0
+			for s := 1; s < 256; s++ {
+				col[s] = col[s&(s-1)] + vals[bits.TrailingZeros(uint(s))]
 			}
-		}
-		full := tab[255*W : 256*W]
-		c := blk.coh
-		t0 := tot[c*m : (c+1)*m]
-		for j := range t0 {
-			t0[j] += full[j]
-		}
-		for q, k := range lk {
-			totK[k] += full[m+q]
 		}
 		word, shift := bi*didBlock/64, uint(bi*didBlock%64)
-		ac := acc[c*B*m : (c+1)*B*m]
-		for b := 0; b < B; b++ {
-			s := int(rbits[b*nw+word]>>shift) & 0xff
-			src := tab[s*W : s*W+m]
-			dst := ac[b*m : b*m+m]
-			for j, v := range src {
-				dst[j] += v
+		for b := range sb {
+			sb[b] = uint8(rbits[b*nw+word] >> shift)
+		}
+		c := blk.coh
+		for j := 0; j < W; j++ {
+			col := (*[256]float64)(tab[j*256 : (j+1)*256])
+			var dst []float64
+			if j < m {
+				dst = acc[(c*m+j)*B : (c*m+j+1)*B]
+				tot[c*m+j] += col[255]
+			} else {
+				k := lk[j-m]
+				dst = accK[k*B : (k+1)*B]
+				totK[k] += col[255]
 			}
-			if len(lk) > 0 {
-				row := tab[s*W+m : (s+1)*W]
-				ak := accK[b*l.K : (b+1)*l.K]
-				for q, k := range lk {
-					ak[k] += row[q]
-				}
+			dst = dst[:len(sb)]
+			for b, s := range sb {
+				dst[b] += col[s]
 			}
 		}
 	}
-	// basis draw of column (c, j): Σ v Z = 2·Σ_{v=+1} Z - Σ Z.
-	basis := func(col int, out []float64) {
-		c, j := col/m, col%m
-		ac := acc[c*B*m:]
+	// Draws of basis column col: Σ v Z = 2·Σ_{v=+1} Z - Σ Z.
+	basis := func(col int, a float64, out []float64) {
+		ac := acc[col*B : (col+1)*B]
+		t := tot[col]
 		for b := range out {
-			out[b] += 2*ac[b*m+j] - tot[col]
+			out[b] += a * (2*ac[b] - t)
 		}
 	}
 	d := &didDraws{B: B, cell: make([][]float64, l.K), wcoh: make([][]float64, l.nCoh), one: make([]float64, B)}
@@ -276,25 +276,21 @@ func (l *didBootLayout) run(B int, src rand.Source) *didDraws {
 			continue // reference or skipped cell: IF is zero
 		}
 		out := make([]float64, B)
-		tmp := make([]float64, B)
 		for _, t := range l.terms[k] {
-			clear(tmp)
-			basis(t.col, tmp)
-			for b, v := range tmp {
-				out[b] += t.coef * v
-			}
+			basis(t.col, t.coef, out)
 		}
 		if l.hasCorr {
+			ak := accK[k*B : (k+1)*B]
 			for b := range out {
-				out[b] += 2*accK[b*l.K+k] - totK[k]
+				out[b] += 2*ak[b] - totK[k]
 			}
 		}
 		d.cell[k] = out
 	}
 	for c := range d.wcoh {
 		d.wcoh[c] = make([]float64, B)
-		basis(c*m+m-2, d.wcoh[c])
-		basis(c*m+m-1, d.one)
+		basis(c*m+m-2, 1, d.wcoh[c])
+		basis(c*m+m-1, 1, d.one)
 	}
 	return d
 }
