@@ -1,7 +1,10 @@
 package stats_test
 
 import (
+	"encoding/csv"
 	"fmt"
+	"os"
+	"strconv"
 
 	"github.com/trainimpact/trainimpact/reports/stats"
 )
@@ -44,4 +47,66 @@ func ExampleATTGT() {
 	// ATT(g=3, t=2) vs 1: -0.425 (SE 0.167)
 	// ATT(g=3, t=3) vs 2: -1.250 (SE 0.154)
 	// overall -1.250, 95% CI [-1.552, -0.948]
+}
+
+// readMPDTA reads testdata/mpdta.csv (R did's mpdta: county, year, log teen
+// employment, first treated year).
+func readMPDTA() (county, year, first []int, lemp []float64, err error) {
+	f, err := os.Open("testdata/mpdta.csv")
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	for _, r := range recs[1:] {
+		y, _ := strconv.Atoi(r[0])
+		c, _ := strconv.Atoi(r[1])
+		l, _ := strconv.ParseFloat(r[3], 64)
+		g, _ := strconv.Atoi(r[4])
+		county, year, first, lemp = append(county, c), append(year, y), append(first, g), append(lemp, l)
+	}
+	return county, year, first, lemp, nil
+}
+
+// The minimum-wage example of R's did package: the event study of county
+// teen employment, with the pre-trend test that summary(att_gt) prints.
+func ExampleGroupTime_Aggregate() {
+	county, year, first, lemp, err := readMPDTA()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	gt, err := stats.ATTGT(county, year, first, lemp, nil, stats.DiDOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	es, err := gt.Aggregate(stats.AggDynamic, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, t := range es.Terms {
+		fmt.Printf("e=%2d  %7.4f  (%.4f)\n", t.Key, t.ATT, t.SE)
+	}
+	fmt.Printf("overall %.4f (%.4f)\n", es.ATT, es.SE)
+	w, err := gt.PreTrendTest()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("pre-trends: W = %.3f, df = %d, p = %.5f\n", w.W, w.DF, w.P)
+	// Output:
+	// e=-3   0.0305  (0.0150)
+	// e=-2  -0.0006  (0.0133)
+	// e=-1  -0.0245  (0.0142)
+	// e= 0  -0.0199  (0.0118)
+	// e= 1  -0.0510  (0.0169)
+	// e= 2  -0.1373  (0.0364)
+	// e= 3  -0.1008  (0.0344)
+	// overall -0.0772 (0.0200)
+	// pre-trends: W = 7.791, df = 5, p = 0.16812
 }
