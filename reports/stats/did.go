@@ -36,7 +36,7 @@ var (
 	ErrInvalidWeights = errors.New("stats: invalid weights")
 
 	// ErrNoPreTreatment reports that there is no pre-treatment ATT(g,t) with
-	// a positive variance to test, or no cell an aggregation needs.
+	// a positive variance for PreTrendTest to test.
 	ErrNoPreTreatment = errors.New("stats: no pre-treatment cells to test")
 
 	// ErrSingularCovariance reports that the covariance matrix of the
@@ -52,6 +52,7 @@ type CellError struct {
 	NTreated, NControl  int
 }
 
+// Error names the cell and its counts of treated and comparison units.
 func (e *CellError) Error() string {
 	return fmt.Sprintf("stats: att(g=%d, t=%d) against base %d: %d treated and %d comparison units observed in both periods",
 		e.Group, e.Period, e.Base, e.NTreated, e.NControl)

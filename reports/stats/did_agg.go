@@ -25,6 +25,8 @@ const (
 	AggGroup
 )
 
+// String returns did's name of the aggregation: "simple", "dynamic" or
+// "group".
 func (k AggKind) String() string {
 	switch k {
 	case AggSimple:
