@@ -188,7 +188,9 @@ func (gt *GroupTime) bootStats(lins []didLin) (se []float64, crit float64) {
 
 // didWIF adds to l the influence of estimating the weights pg_k/Σpg of a
 // weighted average θ = Σ pg_k·att_k / Σ pg_k (did's wif): unit i
-// contributes Σ_k (w_i·1(c_i = coh_k) - pg_k)(att_k - θ)/Σ pg.
+// contributes Σ_k (w_i·1(c_i = coh_k) - pg_k)(att_k - θ)/Σ pg. (The
+// constant part, -Σ_k pg_k(att_k - θ)/Σ pg, is zero up to rounding by the
+// definition of θ; it is kept so the term reads as did's.)
 func didWIF(l didLin, nCoh int, coh []int, pg, att []float64) didLin {
 	var spg, th float64
 	for k := range pg {
