@@ -75,7 +75,7 @@ type Params struct {
 	// Now is the initial now; default 2026-01-01T00:00:00Z. Truncated to the second.
 	Now time.Time
 	// HistoryMonths of activity before Now (default 18) and FutureMonths after
-	// it (default 6, the room for Advance).
+	// it (default 6, the room for Advance; a negative FutureMonths means none).
 	HistoryMonths int
 	FutureMonths  int
 	// Effects planted; nil = DefaultEffects().
