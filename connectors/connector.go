@@ -102,7 +102,8 @@ type SyncOptions struct {
 	// ConfigHash identifies the source configuration; a cursor saved under another hash is ignored
 	// (the sync is full for that entity).
 	ConfigHash string
-	// Progress, when set, is told about fetched records.
+	// Progress, when set, is called after each committed batch with the entity and the number of
+	// records the batch held (not a running total).
 	Progress func(entity string, fetched int)
 }
 

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/workspace"
+)
+
+// Exit codes, as documented in `trainimpact --help`.
+const (
+	ExitOK      = 0 // success
+	ExitFailed  = 1 // the command failed; nothing was published
+	ExitUsage   = 2 // bad usage, config or input file (the message names the key, line or column)
+	ExitPartial = 3 // a source failed, others synced; nothing published unless --allow-partial
+	ExitLocked  = 4 // another run holds the lock
+)
+
+// FlagError is a usage error: the command prints its usage hint and exits with ExitUsage.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// flagErrorf returns a FlagError.
+func flagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// ExitError carries an explicit exit code.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string { return e.Err.Error() }
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// UsageError marks an error caused by the user's input (config, file content): exit code 2.
+func UsageError(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
+	var ee *ExitError
+	var fe *FlagError
+	var ce config.Errors
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &ee):
+		return ee.Code
+	case errors.As(err, &fe), errors.As(err, &ce), errors.Is(err, config.ErrNotFound):
+		return ExitUsage
+	case errors.Is(err, workspace.ErrBusy), errors.Is(err, store.ErrLocked):
+		return ExitLocked
+	case errors.Is(err, context.Canceled):
+		return ExitFailed
+	}
+	return ExitFailed
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/trainimpact/trainimpact/pipeline/config"
+)
+
+// IOStreams are the command's standard streams and whether they are terminals.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	// InTTY, OutTTY and ErrTTY say whether the streams are terminals: decoration and progress
+	// appear only on terminals.
+	InTTY, OutTTY, ErrTTY bool
+}
+
+// Factory holds what commands depend on; tests replace its parts.
+type Factory struct {
+	IO IOStreams
+	// Now is the clock.
+	Now func() time.Time
+	// Getenv looks up environment variables (only the config loader reads secrets through it).
+	LookupEnv func(string) (string, bool)
+	// ConfigPath is set from --config.
+	ConfigPath string
+	// LogFormat is set from --log-format (auto, text, json); LogLevel from --log-level.
+	LogFormat, LogLevel string
+
+	cfgOnce sync.Once
+	cfg     *config.Config
+	cfgErr  error
+	logger  *slog.Logger
+}
+
+// DefaultFactory returns the factory of the real process.
+func DefaultFactory() *Factory {
+	return &Factory{
+		IO: IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr,
+			InTTY: isTerminal(os.Stdin), OutTTY: isTerminal(os.Stdout), ErrTTY: isTerminal(os.Stderr)},
+		Now:       time.Now,
+		LookupEnv: os.LookupEnv,
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// Config loads the config file once (lazily: commands that need none never read it).
+func (f *Factory) Config() (*config.Config, error) {
+	f.cfgOnce.Do(func() {
+		path := f.ConfigPath
+		if path == "" {
+			path = config.DefaultPath
+		}
+		f.cfg, f.cfgErr = config.Load(path, f.LookupEnv)
+	})
+	return f.cfg, f.cfgErr
+}
+
+// Logger returns the process logger: text on a terminal, JSON otherwise (or as --log-format says),
+// writing to stderr.
+func (f *Factory) Logger() *slog.Logger {
+	if f.logger != nil {
+		return f.logger
+	}
+	level := slog.LevelInfo
+	switch f.LogLevel {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := f.LogFormat
+	if format == "" || format == "auto" {
+		format = "json"
+		if f.IO.ErrTTY {
+			format = "text"
+		}
+	}
+	if format == "text" {
+		f.logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, opts))
+	} else {
+		f.logger = slog.New(slog.NewJSONHandler(f.IO.ErrOut, opts))
+	}
+	return f.logger
+}

@@ -1,0 +1,2 @@
+// Package all registers every built-in source driver; import it for its side effect.
+package all

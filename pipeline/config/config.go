@@ -1,0 +1,178 @@
+// Package config loads trainimpact.yaml: strictly (an unknown key, a wrong type, a missing required
+// value or an unset environment variable named by a *_env key are all errors), reporting every
+// problem at once with its key and line, and filling sensible defaults for everything optional.
+// Secrets are read from the environment here and nowhere else; they are never stored or logged.
+package config
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/trainimpact/trainimpact/connectors"
+)
+
+// DefaultPath is where commands look for the config when --config is not given.
+const DefaultPath = "trainimpact.yaml"
+
+// Config is a loaded configuration. Relative paths in it are resolved against the config file's folder.
+type Config struct {
+	// Path is the file the config was read from ("" for Default()).
+	Path string `yaml:"-"`
+	// Warehouse is the published database analysts open.
+	Warehouse string `yaml:"warehouse"`
+	// StateDir holds the working database, the lock and logs.
+	StateDir string `yaml:"state_dir"`
+	// Sources holds each configured source's decoded block, by source name.
+	Sources map[string]connectors.Config `yaml:"-"`
+	// Secrets maps environment variable names named by *_env keys to their values.
+	Secrets  map[string]string `yaml:"-"`
+	People   People            `yaml:"people"`
+	Analysis Analysis          `yaml:"analysis"`
+	ROI      ROI               `yaml:"roi"`
+	Report   Report            `yaml:"report"`
+}
+
+// People configures the people files and privacy.
+type People struct {
+	Teams      string `yaml:"teams"`      // teams.csv
+	Cohorts    string `yaml:"cohorts"`    // cohorts.csv
+	Identities string `yaml:"identities"` // identities.csv (optional)
+	// Pseudonymize replaces names and emails with keyed hashes in the published tables.
+	Pseudonymize bool `yaml:"pseudonymize"`
+	// PseudonymKeyEnv names the environment variable holding the HMAC key.
+	PseudonymKeyEnv string `yaml:"pseudonym_key_env"`
+	// MatchDisplayName enables matching accounts to people by exact display name (off by default).
+	MatchDisplayName bool `yaml:"match_display_name"`
+}
+
+// Analysis configures the estimators.
+type Analysis struct {
+	Unit         string  `yaml:"unit"`          // team | person
+	Period       string  `yaml:"period"`        // month | quarter | week
+	PreDays      int     `yaml:"pre_days"`      // before/after window before treatment
+	PostDays     int     `yaml:"post_days"`     // before/after window after treatment (after washout)
+	WashoutDays  int     `yaml:"washout_days"`  // left out of both periods after completion
+	Control      string  `yaml:"control"`       // not_yet_treated | never_treated
+	Anticipation int     `yaml:"anticipation"`  // periods of anticipation
+	Bootstrap    int     `yaml:"bootstrap"`     // multiplier bootstrap draws
+	Alpha        float64 `yaml:"alpha"`         // 1 - confidence level
+	MinCell      int     `yaml:"min_cell"`      // smallest group of people shown in any breakdown
+	Seed         uint64  `yaml:"seed"`          // random seed for bootstraps
+	Dropouts     string  `yaml:"dropouts"`      // exclude | intention_to_treat
+	MaxCensored  float64 `yaml:"max_censored"`  // periods with a larger share of open items are left out of the DiD
+}
+
+// ROI configures the Phillips-style ROI.
+type ROI struct {
+	Currency string             `yaml:"currency"`
+	Costs    Costs              `yaml:"costs"`
+	Values   map[string]float64 `yaml:"values"` // money value of one unit of a metric, by metric name
+}
+
+// Costs are the fully loaded program costs.
+type Costs struct {
+	PerParticipant float64 `yaml:"per_participant"`
+	Fixed          float64 `yaml:"fixed"`
+}
+
+// Report configures rendering.
+type Report struct {
+	OutDir  string   `yaml:"out_dir"`
+	Formats []string `yaml:"formats"`
+	Title   string   `yaml:"title"`
+}
+
+// Default returns the configuration used for every key the file leaves out.
+func Default() *Config {
+	return &Config{
+		Warehouse: "impact.duckdb",
+		StateDir:  ".trainimpact",
+		Sources:   map[string]connectors.Config{},
+		Secrets:   map[string]string{},
+		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30,
+			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
+		ROI:    ROI{Currency: "USD", Values: map[string]float64{}},
+		Report: Report{OutDir: "reports", Formats: []string{"html", "md", "json", "csv"}, Title: "Leadership program — impact report"},
+	}
+}
+
+// WorkPath returns the working database path inside StateDir.
+func (c *Config) WorkPath() string { return filepath.Join(c.StateDir, "work.duckdb") }
+
+// SourceNames returns the configured sources, sorted.
+func (c *Config) SourceNames() []string {
+	out := make([]string, 0, len(c.Sources))
+	for n := range c.Sources {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// SourceHash identifies a source's configuration (not its secrets): a change forces a full sync.
+func (c *Config) SourceHash(name string) string {
+	b, _ := json.Marshal(c.Sources[name])
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8])
+}
+
+// SourceSince returns the configured start of collection of a source, when its config has one.
+func (c *Config) SourceSince(name string) time.Time {
+	type sincer interface{ SinceDate() time.Time }
+	if s, ok := c.Sources[name].(sincer); ok {
+		return s.SinceDate()
+	}
+	return time.Time{}
+}
+
+// Env returns the secrets a source's config names, for connectors.Env.
+func (c *Config) Env(name string) map[string]string {
+	out := map[string]string{}
+	if cfg, ok := c.Sources[name]; ok {
+		for _, v := range cfg.SecretEnvs() {
+			if s, ok := c.Secrets[v]; ok {
+				out[v] = s
+			}
+		}
+	}
+	return out
+}
+
+// Error is one problem in a config file.
+type Error struct {
+	File    string
+	Line    int // 0 when the key is absent from the file
+	Key     string
+	Message string
+}
+
+func (e Error) String() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Key != "" {
+		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", loc, e.Message)
+}
+
+// Errors is every problem found in a config file; Load returns it as its error.
+type Errors []Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.String()
+	}
+	if len(es) == 1 {
+		return "config: " + lines[0]
+	}
+	return fmt.Sprintf("config: %d problems:\n  %s", len(es), strings.Join(lines, "\n  "))
+}

@@ -1,0 +1,267 @@
+// Package syncer runs connectors: `sync` collects sources into the working database through the
+// connectors.Sink, and `rebuild` re-derives the canonical tables from raw_records without the
+// network. A failing source never rolls back or damages another source's committed data.
+package syncer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/trainimpact/trainimpact/connectors"
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/sink"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+)
+
+// Options controls a sync.
+type Options struct {
+	// Sources to sync; empty means every configured source.
+	Sources []string
+	// Full refetches everything and marks what disappeared as deleted.
+	Full bool
+	// Overlap is subtracted from saved cursors (default 1 h).
+	Overlap time.Duration
+	// Transport is the base HTTP transport under every connector (tests, demo); nil = default.
+	Transport http.RoundTripper
+	Logger    *slog.Logger
+	Now       func() time.Time
+	// Progress receives (source, entity, fetched so far) after each committed batch.
+	Progress func(source, entity string, fetched int)
+}
+
+// SourceResult is the outcome of one source.
+type SourceResult struct {
+	Source   string
+	Err      error
+	Duration time.Duration
+	Counts   map[string]connectors.Counts // by entity
+}
+
+// ErrPartial reports that some sources failed while others synced.
+var ErrPartial = errors.New("syncer: some sources failed")
+
+// SourceError names the source that failed.
+type SourceError struct {
+	Source string
+	Err    error
+}
+
+func (e *SourceError) Error() string { return e.Source + ": " + e.Err.Error() }
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Sync runs the selected sources one after another into st. It returns every source's result; the
+// error is nil when all succeeded, the source's error when there was one source, and an error
+// wrapping ErrPartial (and each SourceError) when some of several failed.
+func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options) ([]SourceResult, error) {
+	names := opts.Sources
+	if len(names) == 0 {
+		names = cfg.SourceNames()
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("syncer: no sources configured (add a block under sources: in %s)", cfg.Path)
+	}
+	for _, n := range names {
+		if _, ok := cfg.Sources[n]; !ok {
+			return nil, fmt.Errorf("syncer: source %q is not configured (configured: %s)", n, strings.Join(cfg.SourceNames(), ", "))
+		}
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	sk := sink.New(st, opts.Now)
+	var results []SourceResult
+	var errs []error
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		start := time.Now()
+		before := sk.Totals()
+		err := syncOne(ctx, sk, cfg, name, opts, logger)
+		res := SourceResult{Source: name, Err: err, Duration: time.Since(start), Counts: diff(name, before, sk.Totals())}
+		results = append(results, res)
+		if err != nil {
+			if ctx.Err() != nil {
+				return results, ctx.Err()
+			}
+			logger.Error("source failed", "source", name, "err", err)
+			errs = append(errs, &SourceError{Source: name, Err: err})
+		}
+	}
+	switch {
+	case len(errs) == 0:
+		return results, nil
+	case len(errs) == len(names):
+		return results, errors.Join(errs...)
+	}
+	return results, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs...))
+}
+
+func syncOne(ctx context.Context, sk *sink.Sink, cfg *config.Config, name string, opts Options, logger *slog.Logger) error {
+	c, err := open(cfg, name, opts.Transport, logger, opts.Now)
+	if err != nil {
+		return err
+	}
+	so := connectors.SyncOptions{Full: opts.Full, Overlap: opts.Overlap, ConfigHash: cfg.SourceHash(name)}
+	if opts.Progress != nil {
+		so.Progress = func(entity string, n int) { opts.Progress(name, entity, n) }
+	}
+	if err := c.Sync(ctx, sk, so); err != nil {
+		return err
+	}
+	if d, ok := c.(connectors.Deriver); ok {
+		if err := sk.Derive(ctx, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func open(cfg *config.Config, name string, transport http.RoundTripper, logger *slog.Logger, now func() time.Time) (connectors.Connector, error) {
+	drv, err := connectors.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return drv.Open(cfg.Sources[name], connectors.Env{Secrets: cfg.Env(name), Transport: transport,
+		Logger: logger.With("source", name), Now: now})
+}
+
+func diff(source string, before, after map[string]connectors.Counts) map[string]connectors.Counts {
+	out := map[string]connectors.Counts{}
+	for k, a := range after {
+		src, entity, _ := strings.Cut(k, "/")
+		if src != source {
+			continue
+		}
+		b := before[k]
+		out[entity] = connectors.Counts{Fetched: a.Fetched - b.Fetched, New: a.New - b.New, Updated: a.Updated - b.Updated,
+			Unchanged: a.Unchanged - b.Unchanged, Deleted: a.Deleted - b.Deleted}
+	}
+	return out
+}
+
+// Ping checks one source's credentials with one cheap call, when the connector supports it.
+func Ping(ctx context.Context, cfg *config.Config, name string, transport http.RoundTripper) error {
+	c, err := open(cfg, name, transport, slog.New(slog.DiscardHandler), nil)
+	if err != nil {
+		return err
+	}
+	p, ok := c.(connectors.Pinger)
+	if !ok {
+		return nil
+	}
+	return p.Ping(ctx)
+}
+
+// rebuildBatch is how many raw records are mapped and written at a time.
+const rebuildBatch = 5000
+
+// Rebuild re-derives the canonical tables of each configured source from raw_records, without
+// the network: per source, in one transaction, it clears the source's rows from the tables its
+// Mapper produces, maps every raw record again, and re-runs its derive statements.
+func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, logger *slog.Logger) (map[string]int, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	present, err := rawSources(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	for _, name := range present {
+		if _, ok := cfg.Sources[name]; !ok {
+			logger.Warn("raw records of an unconfigured source left as they are", "source", name)
+			continue
+		}
+		c, err := open(cfg, name, nil, logger, nil)
+		if err != nil {
+			return counts, err
+		}
+		m, ok := c.(connectors.Mapper)
+		if !ok {
+			return counts, fmt.Errorf("syncer: source %s cannot rebuild (no Mapper)", name)
+		}
+		n, err := rebuildSource(ctx, st, name, m)
+		if err != nil {
+			return counts, fmt.Errorf("syncer: rebuild %s: %w", name, err)
+		}
+		if d, ok := c.(connectors.Deriver); ok {
+			if err := sink.New(st, nil).Derive(ctx, d); err != nil {
+				return counts, err
+			}
+		}
+		counts[name] = n
+		logger.Info("rebuilt", "source", name, "raw_records", n)
+	}
+	return counts, nil
+}
+
+func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper) (int, error) {
+	n := 0
+	err := st.Write(ctx, func(w *store.Writer) error {
+		for _, table := range m.Products() {
+			if err := clearSource(ctx, w, table, source); err != nil {
+				return err
+			}
+		}
+		rows, err := w.Query(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
+			FROM raw_records WHERE source = ? ORDER BY entity, native_id`, source)
+		if err != nil {
+			return err
+		}
+		raws, err := sink.ScanRaw(rows)
+		rows.Close()
+		if err != nil {
+			return err
+		}
+		n = len(raws)
+		for len(raws) > 0 {
+			k := min(rebuildBatch, len(raws))
+			var out []models.Row
+			if err := m.Map(ctx, raws[:k], func(r models.Row) error { out = append(out, r); return nil }); err != nil {
+				return err
+			}
+			if err := w.Upsert(ctx, out); err != nil {
+				return err
+			}
+			raws = raws[k:]
+		}
+		return nil
+	})
+	return n, err
+}
+
+// clearSource deletes a source's rows from a canonical table: rows whose id starts with
+// "<source>:" in the table's first key column (accounts: account_id; links: their first id).
+func clearSource(ctx context.Context, w *store.Writer, table, source string) error {
+	cols := models.Columns(table)
+	_, err := w.Exec(ctx, fmt.Sprintf(`DELETE FROM %q WHERE starts_with(%q, ?)`, table, cols[0]), source+":")
+	if err != nil {
+		return fmt.Errorf("clear %s: %w", table, err)
+	}
+	return nil
+}
+
+func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
+	rows, err := st.DB().QueryContext(ctx, `SELECT DISTINCT source FROM raw_records`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out, rows.Err()
+}
