@@ -1,0 +1,342 @@
+package people
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+)
+
+// ImportOptions controls Import.
+type ImportOptions struct {
+	// DryRun validates and reports what would change without writing anything.
+	DryRun bool
+	// Today decides which completion dates lie in the future and the enrollment status (zero: the
+	// date of Now).
+	Today time.Time
+	// Now stamps imported_at and updated_at (zero: time.Now()).
+	Now time.Time
+}
+
+func (o ImportOptions) clock() (now, today time.Time) {
+	now = o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC()
+	today = o.Today
+	if today.IsZero() {
+		today = now
+	}
+	return now, day(today)
+}
+
+// File names one people file to import.
+type File struct {
+	Kind string // KindTeams, KindCohorts or KindIdentities
+	Path string
+}
+
+// ImportResult reports what an import changed (or, in a dry run, would change) for one file.
+// Rows of the file are compared with the rows previously imported from the same file by their
+// deterministic ids: Added, Changed, Removed and Unchanged count them.
+type ImportResult struct {
+	Kind      string    `json:"kind"`
+	File      string    `json:"file"` // absolute path, the key of the file's rows
+	SHA256    string    `json:"sha256"`
+	Rows      int       `json:"rows"`
+	Added     int       `json:"added"`
+	Changed   int       `json:"changed"`
+	Removed   int       `json:"removed"`
+	Unchanged int       `json:"unchanged"`
+	SameFile  bool      `json:"same_file"` // the file's content equals the last import: nothing written
+	DryRun    bool      `json:"dry_run"`
+	Warnings  []Problem `json:"warnings,omitempty"`
+}
+
+// Import validates the people file at path as the given kind and, unless opts.DryRun, replaces
+// the rows previously imported from that file with its rows, in one transaction. Any error in the
+// file is returned as a *ValidationError listing every problem, and nothing is written.
+// Re-importing an unchanged file writes nothing. See ImportFiles for several files at once.
+func Import(ctx context.Context, st *store.Store, kind, path string, opts ImportOptions) (ImportResult, error) {
+	res, err := ImportFiles(ctx, st, []File{{Kind: kind, Path: path}}, opts)
+	if len(res) == 1 {
+		return res[0], err
+	}
+	return ImportResult{Kind: kind, File: path}, err
+}
+
+// ImportFiles validates every file first; if any has errors, nothing is written and the error joins
+// one *ValidationError per bad file (errors.As finds the first). Otherwise all files are written
+// in one transaction. Results come back in the order of files.
+func ImportFiles(ctx context.Context, st *store.Store, files []File, opts ImportOptions) ([]ImportResult, error) {
+	now, today := opts.clock()
+	var preps []*prepared
+	var errs []error
+	for _, f := range files {
+		p, err := prepare(f.Kind, f.Path, now, today)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		preps = append(preps, p)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	results := make([]ImportResult, len(preps))
+	if opts.DryRun {
+		for i, p := range preps {
+			r, err := p.diff(ctx, st.DB().QueryContext)
+			if err != nil {
+				return nil, err
+			}
+			r.DryRun = true
+			results[i] = r
+		}
+		return results, nil
+	}
+	err := st.Write(ctx, func(w *store.Writer) error {
+		for i, p := range preps {
+			r, err := p.diff(ctx, w.Query)
+			if err != nil {
+				return err
+			}
+			if !r.SameFile {
+				if err := p.write(ctx, w, now); err != nil {
+					return err
+				}
+			}
+			results[i] = r
+		}
+		if _, err := w.Exec(ctx, query("delete_orphans")); err != nil {
+			return fmt.Errorf("people: remove unreferenced rows: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// prepared is a validated file, ready to be compared and written.
+type prepared struct {
+	kind, file, sha string
+	rows            int
+	p               parsed
+	warnings        []Problem
+}
+
+// prepare reads and validates one file.
+func prepare(kind, path string, now, today time.Time) (*prepared, error) {
+	want, ok := Headers[kind]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("people: %s: %w", path, err)
+	}
+	f, err := os.Open(abs)
+	if err != nil {
+		return nil, fmt.Errorf("people: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("people: read %s: %w", path, err)
+	}
+	var pr problems
+	var t *table
+	if len(data) > MaxFileSize {
+		pr.add(0, 0, "", "the file is larger than %d MiB; a people file this large is not a %s file", MaxFileSize>>20, kind)
+	} else {
+		t = readTable(data, want, &pr)
+	}
+	var p parsed
+	rows := 0
+	if t != nil {
+		rows = len(t.records)
+		switch kind {
+		case KindTeams:
+			p = parseTeams(t, abs, now, &pr)
+		case KindCohorts:
+			p = parseCohorts(t, abs, now, today, &pr)
+		case KindIdentities:
+			p = parseIdentities(t, abs, now, &pr)
+		}
+		if rows == 0 && !pr.failed() {
+			pr.warn(1, 0, "", "the file has a header but no rows: importing it removes every row imported from it before")
+		}
+	}
+	if pr.failed() {
+		sortProblems(pr.errs)
+		return nil, &ValidationError{Kind: kind, File: path, Problems: pr.errs, Omitted: pr.omitted}
+	}
+	h := sha256.Sum256(data)
+	sortProblems(pr.warnings)
+	return &prepared{kind: kind, file: abs, sha: hex.EncodeToString(h[:]), rows: rows, p: p, warnings: pr.warnings}, nil
+}
+
+type queryFunc func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+
+// diff compares the file's rows with those imported from it before.
+func (p *prepared) diff(ctx context.Context, q queryFunc) (ImportResult, error) {
+	r := ImportResult{Kind: p.kind, File: p.file, SHA256: p.sha, Rows: p.rows, Warnings: p.warnings}
+	var last sql.NullString
+	rows, err := q(ctx, query("import_sha"), p.kind, p.file)
+	if err != nil {
+		return r, fmt.Errorf("people: read imports: %w", err)
+	}
+	for rows.Next() {
+		if err := rows.Scan(&last); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("people: read imports: %w", err)
+		}
+	}
+	rows.Close()
+	old := map[string]string{}
+	name := map[string]string{KindTeams: "existing_memberships", KindCohorts: "existing_enrollments", KindIdentities: "existing_overrides"}[p.kind]
+	rows, err = q(ctx, query(name), p.file)
+	if err != nil {
+		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+	}
+	for rows.Next() {
+		var id, sig string
+		if err := rows.Scan(&id, &sig); err != nil {
+			rows.Close()
+			return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+		}
+		old[id] = sig
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+	}
+	seen := map[string]bool{}
+	for id, sig := range p.signatures() {
+		seen[id] = true
+		switch prev, ok := old[id]; {
+		case !ok:
+			r.Added++
+		case prev != sig:
+			r.Changed++
+		default:
+			r.Unchanged++
+		}
+	}
+	for id := range old {
+		if !seen[id] {
+			r.Removed++
+		}
+	}
+	r.SameFile = last.Valid && last.String == p.sha && r.Added+r.Changed+r.Removed == 0
+	return r, nil
+}
+
+// signatures returns id -> content signature, matching the existing_*.sql queries.
+func (p *prepared) signatures() map[string]string {
+	out := map[string]string{}
+	switch p.kind {
+	case KindTeams:
+		for _, m := range p.p.memberships {
+			out[m.MembershipID] = strings.Join([]string{m.PersonID, m.TeamID, m.Role, fmtDate(m.ValidFrom), dateOrEmpty(m.ValidTo)}, "|")
+		}
+	case KindCohorts:
+		for _, e := range p.p.enrollments {
+			out[e.EnrollmentID] = strings.Join([]string{e.PersonID, e.CohortID, e.Program, fmtDate(e.EnrolledAt), dateOrEmpty(e.CompletedAt)}, "|")
+		}
+	case KindIdentities:
+		for _, o := range p.p.overrides {
+			out[o.Source+"|"+strings.ToLower(o.Account)] = o.PersonID
+		}
+	}
+	return out
+}
+
+func dateOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
+}
+
+// write replaces the file's rows inside w's transaction.
+func (p *prepared) write(ctx context.Context, w *store.Writer, now time.Time) error {
+	del := map[string]string{KindTeams: "delete_memberships", KindCohorts: "delete_enrollments", KindIdentities: "delete_overrides"}[p.kind]
+	if _, err := w.Exec(ctx, query(del), p.file); err != nil {
+		return fmt.Errorf("people: replace rows of %s: %w", p.file, err)
+	}
+	known := map[string]bool{}
+	rows, err := w.Query(ctx, query("known_ids"))
+	if err != nil {
+		return fmt.Errorf("people: read known ids: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("people: read known ids: %w", err)
+		}
+		known[id] = true
+	}
+	rows.Close()
+	var add []models.Row
+	for _, x := range p.p.people {
+		if !known[x.PersonID] {
+			add = append(add, x)
+		}
+	}
+	for _, x := range p.p.teams {
+		if !known[x.TeamID] {
+			add = append(add, x)
+		}
+	}
+	for _, x := range p.p.cohorts {
+		if !known[x.CohortID] {
+			add = append(add, x)
+		}
+	}
+	if err := w.Insert(ctx, add); err != nil {
+		return fmt.Errorf("people: write %s: %w", p.file, err)
+	}
+	var facts []models.Row
+	for _, x := range p.p.memberships {
+		facts = append(facts, x)
+	}
+	for _, x := range p.p.enrollments {
+		facts = append(facts, x)
+	}
+	for _, x := range p.p.overrides {
+		facts = append(facts, x)
+	}
+	// Upsert: a row with the same id imported from another file moves to this one.
+	if err := w.Upsert(ctx, facts); err != nil {
+		return fmt.Errorf("people: write %s: %w", p.file, err)
+	}
+	if _, err := w.Exec(ctx, query("upsert_import"), p.kind, p.file, p.sha, int32(p.rows), now); err != nil {
+		return fmt.Errorf("people: record import of %s: %w", p.file, err)
+	}
+	return nil
+}
+
+func sortProblems(ps []Problem) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Line != ps[j].Line {
+			return ps[i].Line < ps[j].Line
+		}
+		return ps[i].Column < ps[j].Column
+	})
+}

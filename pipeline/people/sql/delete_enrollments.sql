@@ -1,0 +1,1 @@
+DELETE FROM enrollments WHERE source_file = ?

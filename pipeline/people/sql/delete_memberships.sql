@@ -1,0 +1,1 @@
+DELETE FROM team_memberships WHERE source_file = ?

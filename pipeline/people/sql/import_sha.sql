@@ -1,0 +1,1 @@
+SELECT sha256 FROM imports WHERE kind = ? AND source_file = ?

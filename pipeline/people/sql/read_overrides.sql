@@ -1,0 +1,1 @@
+SELECT source, account, person_id, source_file, line FROM identity_overrides ORDER BY source, account
