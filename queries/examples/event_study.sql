@@ -1,0 +1,16 @@
+-- name: event_study
+-- description: Effect by months since training (event study) for one metric and quarter
+-- param: metric (string): metric name, e.g. incident_resolve_hours
+-- param: period (string): reporting quarter, e.g. 2026-Q3
+--
+-- rel_period < 0 are placebo periods before training: they should hover around zero.
+SELECT
+    rel_period,
+    round(estimate, 4)                  AS estimate,
+    round(ci_low, 4)                    AS ci_low,
+    round(ci_high, 4)                   AS ci_high,
+    round(100 * relative_change, 1)     AS change_pct,
+    array_to_string(flags, ',')         AS flags
+FROM estimates
+WHERE method = 'did' AND aggregation = 'event_time' AND metric = $metric AND period = $period
+ORDER BY rel_period

@@ -1,0 +1,22 @@
+-- name: headline
+-- description: Headline effect of the program on every metric for one reporting quarter (DiD, simple aggregation)
+-- param: period (string): reporting quarter as written by analyze, e.g. 2026-Q3
+--
+-- One row per metric: the estimate on its scale (log for durations, share, rate), the change in
+-- percent, the 95% interval, p and Benjamini–Hochberg q, the minimum detectable effect and flags.
+SELECT
+    metric,
+    scale,
+    round(estimate, 4)                  AS estimate,
+    round(ci_low, 4)                    AS ci_low,
+    round(ci_high, 4)                   AS ci_high,
+    round(100 * relative_change, 1)     AS change_pct,
+    round(p_value, 4)                   AS p_value,
+    round(q_value, 4)                   AS q_value,
+    n_treated_units,
+    n_control_units,
+    round(mde, 4)                       AS mde,
+    array_to_string(flags, ',')         AS flags
+FROM estimates
+WHERE method = 'did' AND aggregation = 'simple' AND period = $period
+ORDER BY q_value NULLS LAST, metric
