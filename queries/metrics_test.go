@@ -176,11 +176,11 @@ func TestMetricIncidentRepeat7d(t *testing.T) {
 	}
 	got := runMetric(t, m,
 		inc("i1", day(3, 1, 0), key("k1")),
-		inc("i2", day(3, 5, 0), key("k1")),   // repeats i1 (within 7 days of its resolution)
-		inc("i3", day(3, 20, 0), key("k1")),  // 15 days after i2: not a repeat of i2
-		inc("i4", day(3, 2, 0), key("k2")),   // other key: not a repeat of i1
-		inc("i5", day(9, 28, 0), key("k9")),  // window not closed at the cut-off
-		inc("i6", day(5, 1, 0), nil),         // unresolved
+		inc("i2", day(3, 5, 0), key("k1")),                                                // repeats i1 (within 7 days of its resolution)
+		inc("i3", day(3, 20, 0), key("k1")),                                               // 15 days after i2: not a repeat of i2
+		inc("i4", day(3, 2, 0), key("k2")),                                                // other key: not a repeat of i1
+		inc("i5", day(9, 28, 0), key("k9")),                                               // window not closed at the cut-off
+		inc("i6", day(5, 1, 0), nil),                                                      // unresolved
 		inc("i7", day(5, 1, 0), func(i *models.Incident) { i.ResolvedAt = day(5, 1, 1) }), // no key: same title as i8
 		inc("i8", day(5, 3, 0), func(i *models.Incident) { i.Title = "disk full i7"; i.ResolvedAt = day(5, 3, 1) }),
 	)
@@ -233,7 +233,7 @@ func TestMetricTickets(t *testing.T) {
 			x.PriorityRaised = true
 		}),
 		tk("t3", day(9, 29, 0), func(x *models.Ticket) { x.DueDate = day(10, 15, 0); x.EscalationLabelAdded = true }), // not yet due
-		tk("t4", day(4, 1, 0), func(x *models.Ticket) { x.ResolvedAt = day(4, 20, 0); x.DueDate = day(4, 10, 0) }),  // late
+		tk("t4", day(4, 1, 0), func(x *models.Ticket) { x.ResolvedAt = day(4, 20, 0); x.DueDate = day(4, 10, 0) }),    // late
 	}
 	got := runMetric(t, "ticket_resolve_hours", rows...)
 	check(t, "ticket_resolve_hours", got, "t1", "B", 24, false)
