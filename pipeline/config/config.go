@@ -53,19 +53,19 @@ type People struct {
 
 // Analysis configures the estimators.
 type Analysis struct {
-	Unit         string  `yaml:"unit"`          // team | person
-	Period       string  `yaml:"period"`        // month | quarter | week
-	PreDays      int     `yaml:"pre_days"`      // before/after window before treatment
-	PostDays     int     `yaml:"post_days"`     // before/after window after treatment (after washout)
-	WashoutDays  int     `yaml:"washout_days"`  // left out of both periods after completion
-	Control      string  `yaml:"control"`       // not_yet_treated | never_treated
-	Anticipation int     `yaml:"anticipation"`  // periods of anticipation
-	Bootstrap    int     `yaml:"bootstrap"`     // multiplier bootstrap draws
-	Alpha        float64 `yaml:"alpha"`         // 1 - confidence level
-	MinCell      int     `yaml:"min_cell"`      // smallest group of people shown in any breakdown
-	Seed         uint64  `yaml:"seed"`          // random seed for bootstraps
-	Dropouts     string  `yaml:"dropouts"`      // exclude | intention_to_treat
-	MaxCensored  float64 `yaml:"max_censored"`  // periods with a larger share of open items are left out of the DiD
+	Unit         string  `yaml:"unit"`         // team | person
+	Period       string  `yaml:"period"`       // month | quarter | week
+	PreDays      int     `yaml:"pre_days"`     // before/after window before treatment
+	PostDays     int     `yaml:"post_days"`    // before/after window after treatment (after washout)
+	WashoutDays  int     `yaml:"washout_days"` // left out of both periods after completion
+	Control      string  `yaml:"control"`      // not_yet_treated | never_treated
+	Anticipation int     `yaml:"anticipation"` // periods of anticipation
+	Bootstrap    int     `yaml:"bootstrap"`    // multiplier bootstrap draws
+	Alpha        float64 `yaml:"alpha"`        // 1 - confidence level
+	MinCell      int     `yaml:"min_cell"`     // smallest group of people shown in any breakdown
+	Seed         uint64  `yaml:"seed"`         // random seed for bootstraps
+	Dropouts     string  `yaml:"dropouts"`     // exclude | intention_to_treat
+	MaxCensored  float64 `yaml:"max_censored"` // periods with a larger share of open items are left out of the DiD
 }
 
 // ROI configures the Phillips-style ROI.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding"
 	"errors"
 	"fmt"
 	"os"
@@ -120,7 +121,7 @@ func (d *decoder) field(v reflect.Value, key, path string, kv *ast.MappingValueN
 		d.add(line(kv.Key), path, fmt.Sprintf("unknown key (known: %s)", strings.Join(tags(v), ", ")))
 		return
 	}
-	if f.Kind() == reflect.Struct {
+	if f.Kind() == reflect.Struct && !isScalarStruct(f) {
 		if _, isNull := kv.Value.(*ast.NullNode); isNull {
 			return
 		}
@@ -137,6 +138,13 @@ func (d *decoder) field(v reflect.Value, key, path string, kv *ast.MappingValueN
 	if err := yaml.NodeToValue(kv.Value, f.Addr().Interface(), yaml.Strict()); err != nil {
 		d.fromYAMLError(path, err)
 	}
+}
+
+// isScalarStruct reports structs written as one scalar (dates): those implementing
+// encoding.TextUnmarshaler.
+func isScalarStruct(v reflect.Value) bool {
+	_, ok := v.Addr().Interface().(encoding.TextUnmarshaler)
+	return ok
 }
 
 func mapping(n ast.Node) (*ast.MappingNode, bool) {

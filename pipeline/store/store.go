@@ -143,6 +143,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
+	for _, c := range []string{
+		`COMMENT ON TABLE schema_migrations IS 'Schema migrations applied to this file (models/migrations).'`,
+		`COMMENT ON COLUMN schema_migrations.version IS 'Migration number (NNN of NNN_name.sql).'`,
+		`COMMENT ON COLUMN schema_migrations.name IS 'Migration name.'`,
+		`COMMENT ON COLUMN schema_migrations.applied_at IS 'When it was applied.'`,
+	} {
+		if _, err := s.db.ExecContext(ctx, c); err != nil {
+			return fmt.Errorf("store: comment schema_migrations: %w", err)
+		}
+	}
 	if err := s.checkVersion(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,139 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trainimpact/trainimpact/connectors"
+)
+
+// testSource is a driver registered only in this test binary, to exercise source decoding.
+type testSource struct {
+	BaseURL  string          `yaml:"base_url"`
+	TokenEnv string          `yaml:"token_env"`
+	Repos    []string        `yaml:"repos"`
+	Since    connectors.Date `yaml:"since"`
+}
+
+func (c *testSource) Validate() []connectors.FieldError {
+	if c.BaseURL == "" {
+		return []connectors.FieldError{{Key: "base_url", Message: "required"}}
+	}
+	return nil
+}
+func (c *testSource) SecretEnvs() map[string]string { return map[string]string{"token_env": c.TokenEnv} }
+
+type testDriver struct{}
+
+func (testDriver) NewConfig() connectors.Config { return &testSource{TokenEnv: "TEST_TOKEN"} }
+func (testDriver) Open(connectors.Config, connectors.Env) (connectors.Connector, error) {
+	return nil, errors.New("not used")
+}
+
+func init() { connectors.Register("testsrc", testDriver{}) }
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestDefaultsAndPaths(t *testing.T) {
+	cfg, err := Parse("/srv/ti/trainimpact.yaml", []byte("warehouse: out/impact.duckdb\n"), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Warehouse != "/srv/ti/out/impact.duckdb" || cfg.StateDir != "/srv/ti/.trainimpact" {
+		t.Errorf("paths not resolved against the config folder: %q %q", cfg.Warehouse, cfg.StateDir)
+	}
+	if cfg.Analysis.Unit != "team" || cfg.Analysis.WashoutDays != 30 || cfg.Analysis.Bootstrap != 999 || cfg.Analysis.MinCell != 5 {
+		t.Errorf("defaults not applied: %+v", cfg.Analysis)
+	}
+}
+
+func TestAllProblemsReportedWithLines(t *testing.T) {
+	y := `warehouse: impact.duckdb
+colour: blue
+analysis:
+  unit: department
+  bootstrap: many
+  washout_days: 30
+sources:
+  testsrc:
+    repos: [a/b]
+    token_env: MISSING_TOKEN
+    flavour: x
+  nosuch: {}
+`
+	_, err := Parse("t.yaml", []byte(y), env(nil))
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("want Errors, got %v", err)
+	}
+	want := []struct {
+		line int
+		key  string
+		msg  string
+	}{
+		{2, "colour", "unknown key"},
+		{4, "analysis.unit", `"department" is not one of team, person`},
+		{5, "analysis.bootstrap", ""},
+		{8, "sources.testsrc.base_url", "required"},
+		{10, "sources.testsrc.token_env", "MISSING_TOKEN is not set"},
+		{11, "sources.testsrc.flavour", "unknown key"},
+		{12, "sources.nosuch", "unknown source"},
+	}
+	for _, w := range want {
+		found := false
+		for _, e := range es {
+			if e.Key == w.key && e.Line == w.line && strings.Contains(e.Message, w.msg) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("missing problem %s at line %d (%q); got:\n%v", w.key, w.line, w.msg, err)
+		}
+	}
+	if len(es) != len(want) {
+		t.Errorf("%d problems, want %d:\n%v", len(es), len(want), err)
+	}
+}
+
+func TestSecretsResolvedOnce(t *testing.T) {
+	y := "sources:\n  testsrc:\n    base_url: http://x\n    since: 2025-02-03\n"
+	cfg, err := Parse("t.yaml", []byte(y), env(map[string]string{"TEST_TOKEN": "s3cret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Env("testsrc")["TEST_TOKEN"]; got != "s3cret" {
+		t.Fatalf("secret %q", got)
+	}
+	src := cfg.Sources["testsrc"].(*testSource)
+	if src.Since.Format("2006-01-02") != "2025-02-03" {
+		t.Errorf("since %v", src.Since)
+	}
+	if h := cfg.SourceHash("testsrc"); strings.Contains(h, "s3cret") || h == "" {
+		t.Errorf("hash %q", h)
+	}
+}
+
+func TestStarterFilesLoad(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := WriteStarter(dir, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteStarter(dir, false); !errors.Is(err, ErrExists) {
+		t.Fatalf("second init without --force: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "trainimpact.yaml"), env(nil)); err != nil {
+		t.Fatalf("the starter config does not load: %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing.yaml"), env(nil)); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing file: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("warehouse: [unclosed\n"), 0o644)
+	if _, err := Load(filepath.Join(dir, "bad.yaml"), env(nil)); err == nil || !strings.Contains(err.Error(), "bad.yaml:") {
+		t.Fatalf("syntax error without file and line: %v", err)
+	}
+}
