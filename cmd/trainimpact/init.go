@@ -43,7 +43,11 @@ It refuses to overwrite existing files unless --force is given.`,
 			if err != nil {
 				return err
 			}
-			if err := s.Finish(cmd.Context(), nil, ""); err != nil {
+			err = f.afterWrite(cmd.Context(), s)
+			if ferr := s.Finish(cmd.Context(), err, ""); err == nil {
+				err = ferr
+			}
+			if err != nil {
 				return err
 			}
 			for _, p := range written {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/trainimpact/trainimpact/pipeline/refresh"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
@@ -31,8 +32,11 @@ func (f *Factory) endProgress() {
 	}
 }
 
-// afterWrite runs the steps every writing command ends with before publishing: identity
-// resolution over the accounts and the analyst views. (Filled in as those packages land.)
+// afterWrite runs the steps every writing command ends with before publishing (see package refresh).
 func (f *Factory) afterWrite(ctx context.Context, s *workspace.Session) error {
-	return nil
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	return refresh.Derived(ctx, s.Store, cfg, f.Now())
 }
