@@ -12,6 +12,10 @@ import (
 // declared parameter in order. String literals, quoted identifiers and comments are left alone.
 // A $name that is not declared is an error.
 func bind(query, sqlText string, declared []Param, values map[string]any) (string, []any, error) {
+	return bindMode(query, sqlText, declared, values, true)
+}
+
+func bindMode(query, sqlText string, declared []Param, values map[string]any, positional bool) (string, []any, error) {
 	isDeclared := map[string]bool{}
 	for _, p := range declared {
 		isDeclared[p.Name] = true
@@ -67,6 +71,9 @@ func bind(query, sqlText string, declared []Param, values map[string]any) (strin
 			args = append(args, values[name])
 			i = j
 		case c == '?':
+			if !positional {
+				return "", nil, &ParamError{Query: query, Param: "?", Msg: "positional placeholders are not allowed here; use $name"}
+			}
 			if next >= len(declared) {
 				return "", nil, &ParamError{Query: query, Param: "?", Msg: fmt.Sprintf("more ? placeholders than the %d declared parameters", len(declared))}
 			}
@@ -123,4 +130,15 @@ func convert(typ, raw string) (any, error) {
 		return nil, fmt.Errorf("%q is not a timestamp (RFC 3339 or YYYY-MM-DD)", raw)
 	}
 	return nil, fmt.Errorf("unknown type %q", typ)
+}
+
+// BindNamed rewrites every $name of sqlText (outside literals and comments) to a positional ?
+// placeholder and returns the matching values, for SQL whose parameters are all named (a bare ?
+// is an error). query names the text in errors. A $name missing from values is a *ParamError.
+func BindNamed(query, sqlText string, values map[string]any) (string, []any, error) {
+	declared := make([]Param, 0, len(values))
+	for k := range values {
+		declared = append(declared, Param{Name: k})
+	}
+	return bindMode(query, sqlText, declared, values, false)
 }
