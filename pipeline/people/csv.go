@@ -82,13 +82,16 @@ func readTable(data []byte, want []string, p *problems) *table {
 	for _, w := range want {
 		known[w] = true
 	}
+	for _, h := range header {
+		if name := strings.TrimSpace(h); strings.Contains(name, "@") || isDate(name) {
+			p.add(1, 0, "", "missing header: the first line looks like data; add the header %s as the first line", expected)
+			return nil
+		}
+	}
 	headerOK := true
-	looksLikeData := false
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(h))
 		switch {
-		case strings.Contains(name, "@") || isDate(name):
-			looksLikeData = true
 		case !known[name]:
 			p.add(1, i+1, "", "unknown column %q; the header must be %s", strings.TrimSpace(h), expected)
 			headerOK = false
@@ -98,10 +101,6 @@ func readTable(data []byte, want []string, p *problems) *table {
 		default:
 			t.col[name] = i
 		}
-	}
-	if looksLikeData {
-		p.add(1, 0, "", "missing header: the first line looks like data; add the header %s as the first line", expected)
-		return nil
 	}
 	for _, w := range want {
 		if _, ok := t.col[w]; !ok {
@@ -117,16 +116,20 @@ func readTable(data []byte, want []string, p *problems) *table {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				p.add(pe.Line, csvColumn(data, pe), "", "%s", csvMessage(pe.Err))
+				if errors.Is(pe.Err, csv.ErrQuote) {
+					p.add(pe.StartLine, 0, "", "%s", csvMessage(pe.Err))
+				} else {
+					p.add(pe.Line, csvColumn(data, pe), "", "%s", csvMessage(pe.Err))
+				}
 				continue
 			}
-			p.add(line, 0, "", "%s", csvMessage(err))
+			p.add(0, 0, "", "%s", csvMessage(err))
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		blank := true
 		for i := range fields {
 			fields[i] = strings.TrimSpace(fields[i])
@@ -174,7 +177,7 @@ func csvMessage(err error) string {
 	case errors.Is(err, csv.ErrBareQuote):
 		return `a quote (") inside an unquoted field; quote the whole field and double inner quotes`
 	case errors.Is(err, csv.ErrQuote):
-		return `a quoted field is not closed, or text follows its closing quote`
+		return `a quoted field starting on this line is not closed, or text follows its closing quote`
 	}
 	return err.Error()
 }

@@ -154,9 +154,10 @@ func (m *mrow) end() time.Time {
 // start date as the end date), with one warning listing the lines.
 func parseTeams(t *table, file string, now time.Time, pr *problems) parsed {
 	var out parsed
-	var rows []*mrow
-	dup := map[string]int{}
-	ids := map[string]int{}
+	n := len(t.records)
+	rows := make([]*mrow, 0, n)
+	dup := make(map[string]int, n)
+	ids := make(map[string]int, n)
 	for _, r := range t.records {
 		email, ok1 := emailField(t, r, pr)
 		team, ok2 := required(t, r, "team", pr)
@@ -248,10 +249,12 @@ func parseTeams(t *table, file string, now time.Time, pr *problems) parsed {
 			b.team, fmtDate(b.from), a.line, fmtDate(a.from), fmtDate(a.to))
 	})
 
-	seenP, seenT := map[string]bool{}, map[string]bool{}
+	seenP, seenT := make(map[string]bool, len(rows)), map[string]bool{}
+	out.memberships = make([]models.TeamMembership, 0, len(rows))
 	for _, m := range rows {
 		pid := out.addPerson(seenP, m.person, now)
 		tid := TeamID(m.team)
+
 		if !seenT[tid] {
 			seenT[tid] = true
 			out.teams = append(out.teams, models.Team{TeamID: tid, Name: m.team, UpdatedAt: now})
