@@ -131,7 +131,7 @@ func open(cfg *config.Config, name string, transport http.RoundTripper, logger *
 		return nil, err
 	}
 	return drv.Open(cfg.Sources[name], connectors.Env{Secrets: cfg.Env(name), Transport: transport,
-		Logger: logger.With("source", name), Now: now})
+		Logger: logger, Now: now})
 }
 
 func diff(source string, before, after map[string]connectors.Counts) map[string]connectors.Counts {
