@@ -110,7 +110,7 @@ func (c *Connector) raw(entity, id, scope string, payload []byte, updated time.T
 // cursorExtra is the connector state kept in a cursor.
 type cursorExtra struct {
 	ETag   string    `json:"etag,omitempty"`
-	Open   []int64   `json:"open,omitempty"`   // deployments whose status may still change
+	Open   []int64   `json:"open,omitempty"`  // deployments whose status may still change
 	Newest time.Time `json:"newest,omitzero"` // newest deployment creation seen by the last complete walk
 }
 
