@@ -1,0 +1,1 @@
+SELECT source, lower(trim(account)), person_id FROM identity_overrides

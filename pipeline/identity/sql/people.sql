@@ -1,0 +1,1 @@
+SELECT person_id, email, coalesce(name, '') FROM people
