@@ -102,6 +102,9 @@ type Cell struct {
 	Unit   string
 	Period int // consecutive period index (period_index macro)
 	Group  int // unit's first treated period, 0 when it has no treatment date
+	// TreatedPeriod is the period containing the treatment date (0 when none); the cells from it
+	// up to Group are the washout and are not in the panel.
+	TreatedPeriod int
 	// N counts the events of the cell, NCensored those still open at the cut-off.
 	N, NCensored int64
 	// MeanLog is the mean of ln(max(value, 0.01)) over the uncensored events (NaN if none):
@@ -142,7 +145,7 @@ func Panels(ctx context.Context, db DB, o Options) (map[string]*Panel, error) {
 		var metric string
 		var c Cell
 		var meanLog, median, mean, total sql.NullFloat64
-		if err := rows.Scan(&metric, &c.Unit, &c.Period, &c.Group, &c.N, &c.NCensored, &meanLog, &median, &mean, &total); err != nil {
+		if err := rows.Scan(&metric, &c.Unit, &c.Period, &c.Group, &c.TreatedPeriod, &c.N, &c.NCensored, &meanLog, &median, &mean, &total); err != nil {
 			return nil, fmt.Errorf("metrics: panels: %w", err)
 		}
 		c.MeanLog, c.Median, c.Mean, c.Total = nf(meanLog), nf(median), nf(mean), nf(total)

@@ -1,7 +1,7 @@
 -- Unit × period cells of every metric, for the DiD. One row per (metric, unit, period) with the
 -- unit's treatment group g: the first whole period starting on or after treated_at + washout
--- (0 when the unit has no treatment date). Cells from the period containing treated_at up to g
--- (the washout) are dropped. Units need an exposure row; events without a unit are left out.
+-- (0 when the unit has no treatment date), and treated_period, the period containing treated_at
+-- (0 when none). Cells from treated_period up to g (the washout) are dropped. Units need an exposure row; events without a unit are left out.
 -- Parameters: $unit_type (team|person), $period (month|quarter|week), $washout (days),
 -- $cutoff (TIMESTAMPTZ; events at or after it are unknown), $exclude_dropouts (BOOLEAN).
 WITH units AS (
@@ -33,16 +33,17 @@ SELECT
     e.unit_id,
     e.period,
     u.g,
+    coalesce(u.treated_period, 0)                                      AS treated_period,
     count(*)                                                           AS n,
     count(*) FILTER (WHERE e.censored)                                 AS n_censored,
-    avg(ln(greatest(e.value, 0.01))) FILTER (WHERE NOT e.censored)     AS mean_log,
+    favg(ln(greatest(e.value, 0.01))) FILTER (WHERE NOT e.censored)     AS mean_log,
     median(e.value) FILTER (WHERE NOT e.censored)                      AS median,
-    avg(e.value)                                                       AS mean,
-    sum(e.value)                                                       AS total
+    favg(e.value)                                                       AS mean,
+    fsum(e.value)                                                       AS total
 FROM events AS e
 JOIN units AS u ON u.unit_id = e.unit_id
 WHERE u.treated_period IS NULL
    OR e.period < u.treated_period
    OR e.period >= u.g
-GROUP BY e.metric, e.unit_id, e.period, u.g
+GROUP BY e.metric, e.unit_id, e.period, u.g, u.treated_period
 ORDER BY e.metric, e.unit_id, e.period

@@ -31,9 +31,9 @@ SELECT
     win,
     count(*)                                                           AS n,
     count(*) FILTER (WHERE censored)                                   AS n_censored,
-    avg(ln(greatest(value, 0.01))) FILTER (WHERE NOT censored)         AS mean_log,
-    avg(value)                                                         AS mean,
-    sum(value)                                                         AS total
+    favg(ln(greatest(value, 0.01))) FILTER (WHERE NOT censored)         AS mean_log,
+    favg(value)                                                         AS mean,
+    fsum(value)                                                         AS total
 FROM events
 WHERE win IS NOT NULL
 GROUP BY metric, unit_id, win

@@ -1,0 +1,594 @@
+// Package analyze turns the canonical tables into estimates and ROI for one reporting quarter:
+// it derives metric_events from the catalog, builds unit × period panels in DuckDB, and runs the
+// estimators of reports/stats on them — the staggered DiD (headline: simple aggregation; also the
+// event study and the per-cohort aggregation), the before/after comparison within the treated,
+// Kaplan–Meier for durations and pooled rate/proportion tests — then Benjamini–Hochberg q-values
+// across the headline estimates, minimum detectable effects and flags, and the Phillips ROI.
+package analyze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/metrics"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/queries"
+	"github.com/trainimpact/trainimpact/reports/roi"
+	"github.com/trainimpact/trainimpact/reports/stats"
+)
+
+// Methods, aggregations and flags written to the estimates table.
+const (
+	MethodDiD           = "did"
+	MethodBeforeAfter   = "before_after"
+	MethodKaplanMeier   = "kaplan_meier"
+	MethodRateRatio     = "rate_ratio"
+	MethodTwoProportion = "two_proportion"
+
+	AggSimple    = "simple"
+	AggDynamic   = "dynamic"
+	AggGroup     = "group"
+	AggEventTime = "event_time"
+	AggOverall   = "overall"
+
+	FlagSmallSample       = "small_sample"
+	FlagPretrendFailed    = "pretrend_failed"
+	FlagImbalance         = "imbalance"
+	FlagNotCausal         = "not_causal"
+	FlagCensoringExcluded = "censoring_excluded_periods"
+	FlagNotEstimable      = "not_estimable"
+)
+
+// Result is what one analysis wrote.
+type Result struct {
+	AnalysisID string
+	Period     string
+	Cutoff     time.Time
+	// Events counts the derived metric_events per metric.
+	Events map[string]int64
+	// Estimates holds every row written; Headline the did/simple row of each metric (catalog order).
+	Estimates []models.Estimate
+	Headline  []models.Estimate
+	ROI       []models.ROI
+}
+
+// Run analyses the reporting quarter period ("2026-Q3"; "" = the last full quarter before now):
+// in one transaction of st it re-derives metric_events with data up to the end of the quarter (or
+// now, if earlier), computes every estimate and the ROI, replaces the estimates and roi rows of
+// that period, and returns what it wrote. Deterministic for a given cfg.Analysis.Seed and data.
+func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string, now time.Time) (*Result, error) {
+	q := LastFullQuarter(now)
+	if period != "" {
+		var err error
+		if q, err = ParseQuarter(period); err != nil {
+			return nil, err
+		}
+	}
+	cat, err := queries.Default()
+	if err != nil {
+		return nil, err
+	}
+	cutoff := q.End()
+	if now.Before(cutoff) {
+		cutoff = now.UTC()
+	}
+	var res *Result
+	err = st.Write(ctx, func(w *store.Writer) error {
+		events, err := metrics.Derive(ctx, w, cat, cutoff)
+		if err != nil {
+			return err
+		}
+		res, err = Compute(ctx, w, cat, cfg, q, cutoff, now)
+		if err != nil {
+			return err
+		}
+		res.Events = events
+		for _, t := range []string{"estimates", "roi"} {
+			if _, err := w.Exec(ctx, "DELETE FROM "+t+" WHERE period = ?", res.Period); err != nil {
+				return fmt.Errorf("analyze: replace %s of %s: %w", t, res.Period, err)
+			}
+		}
+		rows := make([]models.Row, 0, len(res.Estimates)+len(res.ROI))
+		for _, e := range res.Estimates {
+			rows = append(rows, e)
+		}
+		for _, r := range res.ROI {
+			rows = append(rows, r)
+		}
+		return w.Insert(ctx, rows)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// metricOutcome is what one metric's estimators produced.
+type metricOutcome struct {
+	rows     []models.Estimate
+	headline int     // index of the did/simple row in rows
+	baseline float64 // treated pre-treatment level (geometric mean for durations)
+}
+
+// Compute runs every estimator on the metric_events already in db (see Run) and returns the rows
+// without writing them.
+func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *config.Config, q Quarter, cutoff, now time.Time) (*Result, error) {
+	a := cfg.Analysis
+	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, PreDays: a.PreDays,
+		PostDays: a.PostDays, ExcludeDropouts: a.Dropouts != "intention_to_treat", Cutoff: cutoff}
+	panels, err := metrics.Panels(ctx, db, o)
+	if err != nil {
+		return nil, err
+	}
+	windows, err := metrics.Windows(ctx, db, o)
+	if err != nil {
+		return nil, err
+	}
+	var durations []string
+	for _, m := range cat.Metrics {
+		if m.Kind == queries.KindDuration {
+			durations = append(durations, m.Name)
+		}
+	}
+	surv, err := metrics.Survival(ctx, db, o, durations)
+	if err != nil {
+		return nil, err
+	}
+	volume, err := metrics.AnnualVolume(ctx, db, o)
+	if err != nil {
+		return nil, err
+	}
+	participants, err := metrics.Participants(ctx, db, cutoff)
+	if err != nil {
+		return nil, err
+	}
+
+	res := &Result{Period: q.String(), Cutoff: cutoff,
+		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
+	outs := make([]metricOutcome, len(cat.Metrics))
+	// Metrics are independent and each has its own random stream: run them on every core.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, m := range cat.Metrics {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			outs[i] = estimateMetric(m, panels[m.Name], windows[m.Name], surv[m.Name], a)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// Benjamini–Hochberg across the headline estimates that have a p-value.
+	var ps []float64
+	var at []int
+	for i, out := range outs {
+		if p := out.rows[out.headline].PValue; !math.IsNaN(p) {
+			ps = append(ps, p)
+			at = append(at, i)
+		}
+	}
+	if len(ps) > 0 {
+		qs := stats.BenjaminiHochberg(ps)
+		for k, i := range at {
+			outs[i].rows[outs[i].headline].QValue = qs[k]
+		}
+	}
+
+	var inputs []roi.Input
+	for i, m := range cat.Metrics {
+		out := outs[i]
+		for j := range out.rows {
+			out.rows[j].AnalysisID, out.rows[j].Period, out.rows[j].ComputedAt = res.AnalysisID, res.Period, now.UTC()
+		}
+		res.Estimates = append(res.Estimates, out.rows...)
+		h := out.rows[out.headline]
+		res.Headline = append(res.Headline, h)
+		v, ok := cfg.ROI.Values[m.Name]
+		inputs = append(inputs, roi.Input{Metric: m.Name, Value: v, Monetised: ok, Scale: h.Scale,
+			Estimate: h.Estimate, CILow: h.CILow, CIHigh: h.CIHigh, Baseline: out.baseline,
+			AnnualVolume: float64(volume[m.Name]), LowerIsBetter: m.LowerIsBetter()})
+	}
+	s := roi.Compute(inputs, roi.Costs{PerParticipant: cfg.ROI.Costs.PerParticipant, Fixed: cfg.ROI.Costs.Fixed, Participants: participants})
+	nan := math.NaN()
+	for _, l := range s.Lines {
+		res.ROI = append(res.ROI, models.ROI{AnalysisID: res.AnalysisID, Period: res.Period, Metric: l.Metric,
+			Monetised: l.Monetised, EffectPerEvent: l.EffectPerEvent, AnnualVolume: l.AnnualVolume, ValuePerUnit: orNaN(l.Value, l.Monetised),
+			Benefit: l.Benefit, BenefitLow: l.BenefitLow, BenefitHigh: l.BenefitHigh, Cost: nan, ROIPct: nan, ROIPctLow: nan,
+			BCR: nan, BCRLow: nan, Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
+	}
+	res.ROI = append(res.ROI, models.ROI{AnalysisID: res.AnalysisID, Period: res.Period, Metric: "total", Monetised: true,
+		EffectPerEvent: nan, AnnualVolume: nan, ValuePerUnit: nan, Benefit: s.Benefit, BenefitLow: s.BenefitLow,
+		BenefitHigh: s.BenefitHigh, Cost: s.Cost, ROIPct: s.ROIPct, ROIPctLow: s.ROIPctLow, BCR: s.BCR, BCRLow: s.BCRLow,
+		Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
+	return res, nil
+}
+
+func orNaN(v float64, ok bool) float64 {
+	if !ok {
+		return math.NaN()
+	}
+	return v
+}
+
+// scaleOf returns the estimates' scale for a metric kind.
+func scaleOf(k queries.Kind) string {
+	switch k {
+	case queries.KindDuration:
+		return roi.ScaleLog
+	case queries.KindProportion:
+		return roi.ScaleShare
+	}
+	return roi.ScaleRate
+}
+
+// cellOutcome is the DiD outcome of a cell: mean log duration, share, or per-event rate.
+func cellOutcome(k queries.Kind, c metrics.Cell) float64 {
+	if k == queries.KindDuration {
+		return c.MeanLog
+	}
+	return c.Mean
+}
+
+func newRow(m queries.Metric, method, agg string, scale string) models.Estimate {
+	nan := math.NaN()
+	return models.Estimate{Metric: m.Name, Method: method, Aggregation: agg, Scale: scale, Estimate: nan, CILow: nan,
+		CIHigh: nan, RelativeChange: nan, StdError: nan, PValue: nan, QValue: nan, MDE: nan}
+}
+
+// relChange converts an effect on its scale to a relative change.
+func relChange(scale string, est, baseline float64) float64 {
+	if scale == roi.ScaleLog {
+		return math.Expm1(est)
+	}
+	if baseline == 0 || math.IsNaN(baseline) {
+		return math.NaN()
+	}
+	return est / baseline
+}
+
+// estimateMetric runs every estimator of one metric. It never fails: problems become flags.
+func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) metricOutcome {
+	scale := scaleOf(m.Kind)
+	var out metricOutcome
+	out.baseline = math.NaN()
+	head := newRow(m, MethodDiD, AggSimple, scale)
+
+	// --- Panel: outcome per cell, periods with too many open items left out for durations.
+	var panel PanelData
+	var excluded bool
+	var preSum, preW float64 // treated pre-treatment cells, event-weighted
+	var nPre, nPost int64
+	washout := 0 // most periods any unit spends in washout
+	if p != nil {
+		drop := map[int]bool{}
+		if m.Kind == queries.KindDuration {
+			n, c := map[int]int64{}, map[int]int64{}
+			for _, cell := range p.Cells {
+				n[cell.Period] += cell.N
+				c[cell.Period] += cell.NCensored
+			}
+			for t := range n {
+				if float64(c[t]) > a.MaxCensored*float64(n[t]) {
+					drop[t] = true
+					excluded = true
+				}
+			}
+		}
+		for _, cell := range p.Cells {
+			if drop[cell.Period] {
+				continue
+			}
+			y := cellOutcome(m.Kind, cell)
+			if math.IsNaN(y) {
+				continue
+			}
+			panel.Add(cell.Unit, cell.Period, cell.Group, y)
+			if cell.Group > 0 && cell.Group-cell.TreatedPeriod > washout {
+				washout = cell.Group - cell.TreatedPeriod
+			}
+			if cell.Group > 0 {
+				if cell.Period < cell.Group {
+					nPre += cell.N
+					preSum += y * float64(cell.N)
+					preW += float64(cell.N)
+				} else {
+					nPost += cell.N
+				}
+			}
+		}
+	}
+	if preW > 0 {
+		out.baseline = preSum / preW
+		if scale == roi.ScaleLog {
+			out.baseline = math.Exp(out.baseline)
+		}
+	}
+	head.NEventsPre, head.NEventsPost = nPre, nPost
+	var flags []string
+	if excluded {
+		flags = append(flags, FlagCensoringExcluded)
+	}
+	// The base period of a cohort must precede its washout: the washout periods count as
+	// anticipation (did's base period is g − 1 − anticipation), on top of any configured.
+	res, err := EstimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
+		Bootstrap: a.Bootstrap, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
+	if err != nil {
+		head.Flags = append(flags, FlagNotEstimable)
+		out.rows = append(out.rows, head)
+	} else {
+		if res.NTreated < a.MinCell || res.NControl < a.MinCell {
+			flags = append(flags, FlagSmallSample)
+		}
+		if res.PreTrend != nil && res.PreTrend.P < a.Alpha {
+			flags = append(flags, FlagPretrendFailed)
+		}
+		if imbalanced(&panel) {
+			flags = append(flags, FlagImbalance)
+		}
+		fill := func(r *models.Estimate, att, se, boot, lo, hi float64) {
+			s := SE(se, boot)
+			r.Estimate, r.StdError, r.CILow, r.CIHigh = att, s, lo, hi
+			r.PValue = PValue(att, s)
+			r.MDE = mde(s, a.Alpha)
+			r.RelativeChange = relChange(scale, att, out.baseline)
+			r.NTreatedUnits, r.NControlUnits = res.NTreated, res.NControl
+			r.NEventsPre, r.NEventsPost = nPre, nPost
+			r.Flags = append([]string(nil), flags...)
+		}
+		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.Simple.Lo, res.Simple.Hi)
+		out.rows = append(out.rows, head)
+		dyn := newRow(m, MethodDiD, AggDynamic, scale)
+		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.Dynamic.Lo, res.Dynamic.Hi)
+		grp := newRow(m, MethodDiD, AggGroup, scale)
+		fill(&grp, res.Group.ATT, res.Group.SE, res.Group.BootSE, res.Group.Lo, res.Group.Hi)
+		out.rows = append(out.rows, dyn, grp)
+		for _, term := range res.Dynamic.Terms {
+			r := newRow(m, MethodDiD, AggEventTime, scale)
+			fill(&r, term.ATT, term.SE, term.BootSE, term.Lo, term.Hi)
+			e := term.Key
+			r.RelPeriod = &e
+			out.rows = append(out.rows, r)
+		}
+	}
+
+	out.rows = append(out.rows, beforeAfter(m, scale, ws, a, out.baseline))
+	switch m.Kind {
+	case queries.KindDuration:
+		out.rows = append(out.rows, kaplanMeier(m, surv, a))
+	case queries.KindProportion, queries.KindCount:
+		out.rows = append(out.rows, pooledTest(m, ws, a))
+	}
+	return out
+}
+
+func mde(se, alpha float64) float64 {
+	if math.IsNaN(se) || se < 0 {
+		return math.NaN()
+	}
+	return stats.MinimumDetectableEffect(se, alpha, 0.8)
+}
+
+// imbalanced reports a standardized difference above 0.25 between the pre-treatment outcome
+// levels of ever-treated units (their cells before g) and comparison units (all their cells).
+func imbalanced(p *PanelData) bool {
+	type acc struct{ s, n float64 }
+	tr, co := map[string]*acc{}, map[string]*acc{}
+	for i, u := range p.Unit {
+		var m map[string]*acc
+		switch {
+		case p.Group[i] == 0:
+			m = co
+		case p.Time[i] < p.Group[i]:
+			m = tr
+		default:
+			continue
+		}
+		if m[u] == nil {
+			m[u] = &acc{}
+		}
+		m[u].s += p.Y[i]
+		m[u].n++
+	}
+	mv := func(m map[string]*acc) (mean, v float64, n int) {
+		var xs []float64
+		for _, a := range m {
+			xs = append(xs, a.s/a.n)
+		}
+		n = len(xs)
+		if n < 2 {
+			return math.NaN(), math.NaN(), n
+		}
+		for _, x := range xs {
+			mean += x
+		}
+		mean /= float64(n)
+		for _, x := range xs {
+			v += (x - mean) * (x - mean)
+		}
+		return mean, v / float64(n-1), n
+	}
+	m1, v1, n1 := mv(tr)
+	m0, v0, n0 := mv(co)
+	if n1 < 2 || n0 < 2 || v1+v0 == 0 {
+		return false
+	}
+	return math.Abs(m1-m0)/math.Sqrt((v1+v0)/2) > 0.25
+}
+
+// beforeAfter compares each treated unit's post window with its own pre window: Wilcoxon
+// signed-rank p, Hodges–Lehmann estimate and its distribution-free interval. Not causal.
+func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.Analysis, baseline float64) models.Estimate {
+	r := newRow(m, MethodBeforeAfter, AggOverall, scale)
+	r.Flags = []string{FlagNotCausal}
+	pre, post := map[string]metrics.Window{}, map[string]metrics.Window{}
+	for _, w := range ws {
+		if w.Post {
+			post[w.Unit] = w
+		} else {
+			pre[w.Unit] = w
+		}
+	}
+	val := func(w metrics.Window) float64 {
+		if m.Kind == queries.KindDuration {
+			return w.MeanLog
+		}
+		return w.Mean
+	}
+	var units []string
+	for u := range pre {
+		if _, ok := post[u]; ok {
+			units = append(units, u)
+		}
+	}
+	sort.Strings(units)
+	var d []float64
+	var preLevel, preN float64
+	for _, u := range units {
+		x, y := val(pre[u]), val(post[u])
+		if math.IsNaN(x) || math.IsNaN(y) {
+			continue
+		}
+		d = append(d, y-x)
+		r.NEventsPre += pre[u].N
+		r.NEventsPost += post[u].N
+		preLevel += pre[u].Total
+		preN += float64(pre[u].N)
+	}
+	r.NTreatedUnits = len(d)
+	if len(d) < a.MinCell {
+		r.Flags = append(r.Flags, FlagSmallSample)
+	}
+	level := 1 - a.Alpha
+	est, lo, hi, err := stats.HodgesLehmannCI(d, level)
+	if err != nil {
+		r.Flags = append(r.Flags, FlagNotEstimable)
+		return r
+	}
+	r.Estimate, r.CILow, r.CIHigh = est, lo, hi
+	z := zQuantile(1 - a.Alpha/2)
+	r.StdError = (hi - lo) / (2 * z)
+	r.MDE = mde(r.StdError, a.Alpha)
+	if sr, err := stats.SignedRank(d); err == nil {
+		r.PValue = sr.P
+	}
+	b := baseline
+	if scale != roi.ScaleLog && preN > 0 {
+		b = preLevel / preN
+	}
+	r.RelativeChange = relChange(scale, est, b)
+	return r
+}
+
+// kaplanMeier compares the pooled durations of treated units before and after treatment:
+// estimate = ln(median after / median before), log-rank p. Not causal.
+func kaplanMeier(m queries.Metric, surv [2]*metrics.Durations, a config.Analysis) models.Estimate {
+	r := newRow(m, MethodKaplanMeier, AggOverall, roi.ScaleLog)
+	r.Flags = []string{FlagNotCausal}
+	if surv[0] == nil || surv[1] == nil {
+		r.Flags = append(r.Flags, FlagNotEstimable)
+		return r
+	}
+	r.NEventsPre, r.NEventsPost = surv[0].NEvents, surv[1].NEvents
+	level := 1 - a.Alpha
+	var med, mlo, mhi [2]float64
+	for k := range 2 {
+		c, err := stats.KaplanMeier(surv[k].Value, surv[k].Event, surv[k].Count, level)
+		if err != nil {
+			r.Flags = append(r.Flags, FlagNotEstimable)
+			return r
+		}
+		med[k], mlo[k], mhi[k] = c.Median()
+	}
+	if !(med[0] > 0 && med[1] > 0) || math.IsInf(med[0], 0) || math.IsInf(med[1], 0) {
+		r.Flags = append(r.Flags, FlagNotEstimable)
+		return r
+	}
+	r.Estimate = math.Log(med[1] / med[0])
+	r.RelativeChange = med[1]/med[0] - 1
+	// Standard error of each log median from its interval; NaN when a limit is not reached.
+	z := zQuantile(1 - a.Alpha/2)
+	s0 := (math.Log(mhi[0]) - math.Log(mlo[0])) / (2 * z)
+	s1 := (math.Log(mhi[1]) - math.Log(mlo[1])) / (2 * z)
+	if se := math.Sqrt(s0*s0 + s1*s1); !math.IsNaN(se) && !math.IsInf(se, 0) {
+		r.StdError = se
+		r.CILow, r.CIHigh = r.Estimate-z*se, r.Estimate+z*se
+		r.MDE = mde(se, a.Alpha)
+	}
+	t0, e0 := expand(surv[0])
+	t1, e1 := expand(surv[1])
+	if lr, err := stats.LogRank(t1, e1, t0, e0); err == nil {
+		r.PValue = lr.P
+	}
+	return r
+}
+
+func expand(d *metrics.Durations) ([]float64, []bool) {
+	t := make([]float64, 0, d.NEvents)
+	e := make([]bool, 0, d.NEvents)
+	for i, v := range d.Value {
+		for range int(d.Count[i]) {
+			t = append(t, v)
+			e = append(e, d.Event[i])
+		}
+	}
+	return t, e
+}
+
+// pooledTest compares treated units' pooled events after vs before treatment: a two-proportion
+// test for proportions (estimate = share after − share before), an exact Poisson rate ratio for
+// counts (estimate = ln ratio). Not causal.
+func pooledTest(m queries.Metric, ws []metrics.Window, a config.Analysis) models.Estimate {
+	var x, n [2]float64
+	for _, w := range ws {
+		k := 0
+		if w.Post {
+			k = 1
+		}
+		x[k] += w.Total
+		n[k] += float64(w.N)
+	}
+	level := 1 - a.Alpha
+	if m.Kind == queries.KindProportion {
+		r := newRow(m, MethodTwoProportion, AggOverall, roi.ScaleShare)
+		r.Flags = []string{FlagNotCausal}
+		r.NEventsPre, r.NEventsPost = int64(n[0]), int64(n[1])
+		tp, err := stats.TwoProportion(int(math.Round(x[1])), int(n[1]), int(math.Round(x[0])), int(n[0]), level, false)
+		if err != nil && !errors.Is(err, stats.ErrNoVariation) {
+			r.Flags = append(r.Flags, FlagNotEstimable)
+			return r
+		}
+		r.Estimate, r.CILow, r.CIHigh, r.PValue = tp.Diff, tp.Lower, tp.Upper, tp.P
+		r.StdError = (tp.Upper - tp.Lower) / (2 * zQuantile(1-a.Alpha/2))
+		r.MDE = mde(r.StdError, a.Alpha)
+		r.RelativeChange = relChange(roi.ScaleShare, tp.Diff, tp.P2)
+		return r
+	}
+	r := newRow(m, MethodRateRatio, AggOverall, roi.ScaleLog)
+	r.Flags = []string{FlagNotCausal}
+	r.NEventsPre, r.NEventsPost = int64(n[0]), int64(n[1])
+	ratio, lo, hi, p, err := stats.PoissonRateRatio(int(math.Round(x[1])), n[1], int(math.Round(x[0])), n[0], level)
+	if err != nil {
+		r.Flags = append(r.Flags, FlagNotEstimable)
+		return r
+	}
+	r.Estimate, r.CILow, r.CIHigh, r.PValue = math.Log(ratio), math.Log(lo), math.Log(hi), p
+	r.RelativeChange = ratio - 1
+	if se := (math.Log(hi) - math.Log(lo)) / (2 * zQuantile(1-a.Alpha/2)); !math.IsInf(se, 0) {
+		r.StdError = se
+		r.MDE = mde(se, a.Alpha)
+	}
+	return r
+}

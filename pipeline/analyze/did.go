@@ -1,0 +1,143 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/trainimpact/trainimpact/reports/stats"
+)
+
+// PanelData is a long unit × period panel for the staggered DiD: one row per observed cell.
+// Units are any strings; Time are consecutive integer periods; Group is the unit's first treated
+// period (0 = never treated); Y is the outcome (NaN = missing cell).
+type PanelData struct {
+	Unit  []string
+	Time  []int
+	Group []int
+	Y     []float64
+}
+
+// Add appends one cell.
+func (p *PanelData) Add(unit string, t, g int, y float64) {
+	p.Unit, p.Time, p.Group, p.Y = append(p.Unit, unit), append(p.Time, t), append(p.Group, g), append(p.Y, y)
+}
+
+// Len returns the number of cells.
+func (p *PanelData) Len() int { return len(p.Unit) }
+
+// DiDOptions configures EstimateDiD.
+type DiDOptions struct {
+	// NotYetTreated selects not-yet-treated (plus never-treated) controls instead of never-treated.
+	NotYetTreated bool
+	Anticipation  int
+	Bootstrap     int     // multiplier bootstrap draws; 0 = analytic standard errors only
+	Alpha         float64 // 0 means 0.05
+	Seed          uint64
+	// Stream separates the random streams of several estimates sharing one seed (e.g. a metric
+	// name); results do not depend on the order estimates are computed in.
+	Stream string
+}
+
+// DiDResult is a fitted staggered DiD with its three aggregations and the pre-trend test.
+type DiDResult struct {
+	GT                     *stats.GroupTime
+	Simple, Dynamic, Group *stats.Aggregation
+	PreTrend               *stats.WaldTest // nil when there is no testable pre-period
+	NTreated, NControl     int             // units in estimated cohorts / all other units kept
+	Alpha                  float64
+}
+
+// EstimateDiD fits Callaway & Sant'Anna's group-time ATTs on p (varying base period, cells without
+// treated or comparison units skipped) and aggregates them. Deterministic for a given Seed and
+// Stream. Errors are those of stats.ATTGT (ErrNoTreated, ErrNoControls, ...).
+func EstimateDiD(p *PanelData, o DiDOptions) (*DiDResult, error) {
+	ids := map[string]int{}
+	var names []string
+	for _, u := range p.Unit {
+		if _, ok := ids[u]; !ok {
+			ids[u] = 0
+			names = append(names, u)
+		}
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		ids[n] = i + 1
+	}
+	unit := make([]int, p.Len())
+	for i, u := range p.Unit {
+		unit[i] = ids[u]
+	}
+	alpha := o.Alpha
+	if alpha == 0 {
+		alpha = 0.05
+	}
+	h := fnv.New64a()
+	h.Write([]byte(o.Stream))
+	opts := stats.DiDOptions{Anticipation: o.Anticipation, Alpha: alpha, Bootstrap: o.Bootstrap,
+		Src: rand.NewPCG(o.Seed, h.Sum64()), SkipEmptyCells: true}
+	if o.NotYetTreated {
+		opts.Control = stats.ControlNotYetTreated
+	}
+	gt, err := stats.ATTGT(unit, p.Time, p.Group, p.Y, nil, opts)
+	if err != nil {
+		return nil, err
+	}
+	r := &DiDResult{GT: gt, Alpha: alpha}
+	if r.Simple, err = gt.Aggregate(stats.AggSimple, nil); err != nil {
+		return nil, err
+	}
+	if r.Dynamic, err = gt.Aggregate(stats.AggDynamic, nil); err != nil {
+		return nil, err
+	}
+	if r.Group, err = gt.Aggregate(stats.AggGroup, nil); err != nil {
+		return nil, err
+	}
+	if w, err := gt.PreTrendTest(); err == nil {
+		r.PreTrend = &w
+	} else if !errors.Is(err, stats.ErrNoPreTreatment) && !errors.Is(err, stats.ErrSingularCovariance) {
+		return nil, fmt.Errorf("analyze: pre-trend test: %w", err)
+	}
+	// Units of estimated cohorts are treated; every other unit kept serves as comparison.
+	est := map[int]bool{}
+	for _, g := range gt.Groups {
+		est[g] = true
+	}
+	seen := map[int]bool{}
+	for i, u := range unit {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if est[p.Group[i]] {
+			r.NTreated++
+		}
+	}
+	r.NControl = gt.N - r.NTreated
+	return r, nil
+}
+
+// SE returns the standard error used for intervals and tests: the bootstrap one when the
+// bootstrap ran and gave a finite value, else the analytic one.
+func SE(analytic, boot float64) float64 {
+	if !math.IsNaN(boot) && boot > 0 {
+		return boot
+	}
+	return analytic
+}
+
+// PValue returns the two-sided normal p-value of est/se (NaN when se is not positive).
+func PValue(est, se float64) float64 {
+	if !(se > 0) || math.IsNaN(est) {
+		return math.NaN()
+	}
+	return 2 * distuv.UnitNormal.CDF(-math.Abs(est/se))
+}
+
+// zQuantile returns the standard normal quantile.
+func zQuantile(p float64) float64 { return distuv.UnitNormal.Quantile(p) }
