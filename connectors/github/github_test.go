@@ -210,7 +210,7 @@ func TestNoChangeResyncAndAdvance(t *testing.T) {
 }
 
 func TestKillAndResume(t *testing.T) {
-	s := startSim(t, org.Params{Seed: 5, People: 12, HistoryMonths: 3}, simulate.Faults{})
+	s := startSim(t, org.Params{Seed: 5, People: 10, HistoryMonths: 2}, simulate.Faults{})
 	cfg := testConfig(s)
 	opts := connectors.SyncOptions{ConfigHash: "h"}
 	stRef, skRef := openSink(t)
