@@ -1,0 +1,1 @@
+SELECT cohort_id, name FROM cohorts

@@ -1,0 +1,1 @@
+SELECT team_id FROM teams ORDER BY team_id
