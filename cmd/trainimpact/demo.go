@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
-	"time"
+	"math"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
+	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/demo"
 )
 
@@ -68,12 +70,62 @@ prints the estimated effect per metric beside the naive before/after and the pla
 // printDemo prints the findings and what to try next.
 func printDemo(f *Factory, res *demo.Result) error {
 	out := f.IO.Out
-	for _, r := range res.Sync {
-		for entity, c := range r.Counts {
-			fmt.Fprintf(out, "%-10s %-16s %7d fetched\n", r.Source, entity, c.Fetched)
-		}
+	fmt.Fprintf(out, "\nSimulated organisation: %d incidents, %d tickets, %d pull requests, %d deployments synced over HTTP\n",
+		res.Truth.Counts.Incidents, res.Truth.Counts.Tickets, res.Truth.Counts.PullRequests, res.Truth.Counts.Deployments)
+	fmt.Fprintf(out, "(%d API requests, faults %s; identities: %d of %d accounts matched)\n",
+		res.Requests, onOff(res.Faults), res.Identity.Matched, res.Identity.Accounts)
+	fmt.Fprintf(out, "\nEffect of the training, %s — difference-in-differences vs the naive before/after:\n\n", res.Period)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\tDiD effect\t95% interval\tq\tnaive before/after\tplanted\tunits (treated/control)")
+	for _, fd := range res.Findings {
+		d := fd.DiD
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", fd.Metric, pct(d.RelativeChange), interval(d), num(d.QValue),
+			pct(fd.Naive.RelativeChange), pct(fd.Planted), d.NTreatedUnits, d.NControlUnits)
 	}
-	fmt.Fprintf(out, "\n%d API requests in %s\n", res.Requests, res.Duration.Round(100*time.Millisecond))
-	fmt.Fprintf(out, "\nThe DuckDB file: %s\n", res.Warehouse)
+	tw.Flush()
+	fmt.Fprintln(out, "\nEffects are relative changes (-20% = 20% less time, or 20% fewer). The naive before/after also")
+	fmt.Fprintln(out, "contains the organisation-wide trend; difference-in-differences removes it by comparing with teams")
+	fmt.Fprintln(out, "not (yet) trained.")
+	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
+	db := res.Warehouse
+	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, aggregation, relative_change, ci_low, ci_high, q_value from estimates where aggregation in ('simple', 'overall') order by metric\"\n", db)
+	fmt.Fprintf(out, "  trainimpact sql --db %s \"select team_id, count(*) as incidents, round(median(value), 1) as median_hours from metric_events where metric = 'incident_resolve_hours' group by all order by incidents desc limit 10\"\n", db)
+	fmt.Fprintf(out, "  trainimpact sql --db %s \"select unit_id, status, treated_at, program from exposure order by treated_at nulls last\"\n", db)
 	return nil
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "—"
+	}
+	return fmt.Sprintf("%+.1f%%", 100*x)
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+// interval prints the CI as relative changes.
+func interval(e models.Estimate) string {
+	if math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
+		return "—"
+	}
+	lo, hi := e.CILow, e.CIHigh
+	if e.Scale == "log" {
+		lo, hi = math.Expm1(lo), math.Expm1(hi)
+	} else if !math.IsNaN(e.RelativeChange) && e.Estimate != 0 {
+		k := e.RelativeChange / e.Estimate
+		lo, hi = lo*k, hi*k
+	}
+	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi))
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/config"
-	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
 // InitOptions are the flags of `trainimpact init`.
@@ -39,7 +38,7 @@ It refuses to overwrite existing files unless --force is given.`,
 			if err != nil {
 				return err
 			}
-			s, err := workspace.Begin(cmd.Context(), cfg, "init", f.Now)
+			s, err := f.begin(cmd.Context(), "init")
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
-	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
 func newCmdRebuild(f *Factory) *cobra.Command {
@@ -24,7 +23,7 @@ Use it after upgrading trainimpact or changing a mapping option; it makes no net
 			if err != nil {
 				return err
 			}
-			s, err := workspace.Begin(ctx, cfg, "rebuild", f.Now)
+			s, err := f.begin(ctx, "rebuild")
 			if err != nil {
 				return err
 			}

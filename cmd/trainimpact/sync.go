@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
-	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
 // SyncOptions are the flags of `trainimpact sync`.
@@ -38,7 +37,7 @@ source succeeds the warehouse is published; when some fail (exit 3) nothing is p
 			if err != nil {
 				return err
 			}
-			s, err := workspace.Begin(ctx, cfg, "sync", f.Now)
+			s, err := f.begin(ctx, "sync")
 			if err != nil {
 				return err
 			}

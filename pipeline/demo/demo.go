@@ -17,7 +17,9 @@ import (
 
 	"github.com/trainimpact/trainimpact/connectors/simulate"
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/identity"
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
@@ -51,10 +53,14 @@ type Options struct {
 // Result is what a demo produced.
 type Result struct {
 	Out, Warehouse, ConfigPath string
+	Faults                     bool
 	Now                        time.Time
 	Period                     string
 	Truth                      *org.Truth
 	Sync                       []syncer.SourceResult
+	Identity                   identity.Result
+	Analysis                   *analyze.Result
+	Findings                   []Finding
 	Requests                   int64
 	Duration                   time.Duration
 }
@@ -181,7 +187,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer srv.Close()
 	now := srv.Now()
-	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth()}
+	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth(), Faults: opts.Faults}
 
 	if err := writeInputs(opts.Out, o, now, res.Truth); err != nil {
 		return nil, err

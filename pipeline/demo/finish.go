@@ -2,15 +2,73 @@ package demo
 
 import (
 	"context"
+	"fmt"
+	"math"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate"
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/refresh"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
-// finish imports the people files, refreshes identities, exposure and views, and analyses.
+// Finding is one metric's headline: the DiD estimate beside the naive before/after and the truth.
+type Finding struct {
+	Metric string
+	// DiD is the headline estimate (method did, aggregation simple); NaN fields when it could not
+	// be estimated.
+	DiD models.Estimate
+	// Naive is the before/after estimate within the treated.
+	Naive models.Estimate
+	// Planted is the planted relative effect, NaN when the simulator plants none for the metric.
+	Planted float64
+}
+
+// finish imports the people files, refreshes identities, exposure and views, and analyses the
+// last full quarter before the simulator's now.
 func finish(ctx context.Context, s *workspace.Session, cfg *config.Config, srv *simulate.Server, res *Result, step func(string)) error {
-	step("refreshing identities, exposure and views")
-	return refresh.Derived(ctx, s.Store, cfg, srv.Now())
+	now := srv.Now()
+	step("importing teams.csv, cohorts.csv and identities.csv")
+	if _, err := refresh.ImportConfigured(ctx, s.Store, cfg, people.ImportOptions{Today: now}); err != nil {
+		return err
+	}
+	step("resolving identities and exposure")
+	sum, err := refresh.Derived(ctx, s.Store, cfg, now)
+	if err != nil {
+		return err
+	}
+	res.Identity = sum.Identity
+	q := analyze.LastFullQuarter(now)
+	res.Period = q.String()
+	step(fmt.Sprintf("analysing %s (metrics, difference-in-differences, before/after, ROI)", res.Period))
+	ar, err := analyze.Run(ctx, s.Store, cfg, res.Period, now)
+	if err != nil {
+		return err
+	}
+	res.Analysis = ar
+	res.Findings = findings(ar, res)
+	return nil
+}
+
+func findings(ar *analyze.Result, res *Result) []Finding {
+	planted := map[string]float64{}
+	for _, e := range res.Truth.Effects {
+		planted[e.Metric] = e.Relative
+	}
+	var out []Finding
+	for _, h := range ar.Headline {
+		f := Finding{Metric: h.Metric, DiD: h, Planted: math.NaN()}
+		if v, ok := planted[h.Metric]; ok {
+			f.Planted = v
+		}
+		for _, e := range ar.Estimates {
+			if e.Metric == h.Metric && e.Method == analyze.MethodBeforeAfter {
+				f.Naive = e
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
