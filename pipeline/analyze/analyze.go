@@ -153,20 +153,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
 		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
-	outs := make([]metricOutcome, len(cat.Metrics))
-	// Metrics are independent and each has its own random stream: run them on every core.
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, m := range cat.Metrics {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			outs[i] = estimateMetric(m, panels[m.Name], windows[m.Name], surv[m.Name], a)
-		}()
-	}
-	wg.Wait()
+	outs := estimateAll(cat.Metrics, panels, windows, surv, a)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -214,6 +201,26 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		BenefitHigh: s.BenefitHigh, Cost: s.Cost, ROIPct: s.ROIPct, ROIPctLow: s.ROIPctLow, BCR: s.BCR, BCRLow: s.BCRLow,
 		Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
 	return res, nil
+}
+
+// estimateAll runs estimateMetric for every metric. Metrics are independent and each has its own
+// random stream, so they run on every core and the result does not depend on scheduling.
+func estimateAll(ms []queries.Metric, panels map[string]*metrics.Panel, windows map[string][]metrics.Window,
+	surv map[string][2]*metrics.Durations, a config.Analysis) []metricOutcome {
+	outs := make([]metricOutcome, len(ms))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i, m := range ms {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			outs[i] = estimateMetric(m, panels[m.Name], windows[m.Name], surv[m.Name], a)
+		}()
+	}
+	wg.Wait()
+	return outs
 }
 
 func orNaN(v float64, ok bool) float64 {
@@ -273,6 +280,8 @@ func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, sur
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
 	if p != nil {
+		n := len(p.Cells)
+		panel = PanelData{Unit: make([]string, 0, n), Time: make([]int, 0, n), Group: make([]int, 0, n), Y: make([]float64, 0, n)}
 		drop := map[int]bool{}
 		if m.Kind == queries.KindDuration {
 			n, c := map[int]int64{}, map[int]int64{}

@@ -1,0 +1,22 @@
+-- Synthetic load for BenchmarkAnalyze10M: 5,000 teams (two thirds trained at staggered dates in
+-- 2024-2025, the rest never) and 10,000,000 metric events of the 14 catalog metrics over 2023-2025.
+INSERT INTO exposure
+SELECT 'team', 'T' || i,
+       CASE WHEN i % 3 = 0 THEN 'never' ELSE 'treated' END,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE CAST(DATE '2024-01-10' + to_months(CAST(i % 20 AS INTEGER)) AS DATE) END,
+       NULL, NULL, NULL, NULL
+FROM range(5000) AS r(i);
+
+INSERT INTO metric_events
+SELECT m.name,
+       'e' || i,
+       NULL,
+       'T' || (hash(i) % 5000),
+       TIMESTAMPTZ '2023-01-01 00:00:00+00' + to_seconds(CAST(hash(i * 7) % (3 * 365 * 86400) AS BIGINT)),
+       CASE WHEN m.kind = 'duration' THEN exp(1 + (hash(i * 13) % 1000) / 400.0)
+            WHEN m.kind = 'proportion' THEN CAST(hash(i * 17) % 10 = 0 AS INTEGER)
+            ELSE CAST(hash(i * 19) % 3 AS DOUBLE) END,
+       m.kind = 'duration' AND hash(i * 23) % 50 = 0
+FROM range(10000000) AS r(i)
+JOIN (SELECT unnest($names) AS name, unnest($kinds) AS kind, generate_subscripts($names, 1) - 1 AS k) AS m
+  ON m.k = i % 14
