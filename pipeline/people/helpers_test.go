@@ -30,7 +30,7 @@ func openTemp(t testing.TB) *store.Store {
 func fingerprint(t testing.TB, st *store.Store) string {
 	t.Helper()
 	h := sha256.New()
-	for _, tbl := range []string{"people", "teams", "team_memberships", "cohorts", "enrollments", "identity_overrides", "imports"} {
+	for _, tbl := range []string{"people", "teams", "team_memberships", "cohorts", "enrollments", "identity_overrides", "imports", "accounts"} {
 		rows, err := st.DB().Query(fmt.Sprintf("SELECT * FROM %s ORDER BY ALL", tbl))
 		if err != nil {
 			t.Fatal(err)
