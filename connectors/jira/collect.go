@@ -182,6 +182,9 @@ func (s *Source) syncIssues(ctx context.Context, sink connectors.Sink, opts conn
 		}
 	}
 	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err() // cancelled between pages: the run is incomplete
+	}
 	if firstErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -222,13 +225,9 @@ func (s *Source) cloudPages(ctx context.Context, jql string, fields []string, ou
 		err := s.do(ctx, entityIssue, http.MethodPost, "rest/api/3/search/jql", req, &resp)
 		slot := make(chan page, 1)
 		slot <- page{issues: resp.Issues, err: err}
-		select {
-		case out <- slot:
-		case <-ctx.Done():
-			return
-		}
+		out <- slot // the consumer drains every slot until the channel closes
 		last := resp.NextPageToken == "" || (resp.IsLast != nil && *resp.IsLast)
-		if err != nil || last {
+		if err != nil || last || ctx.Err() != nil {
 			return
 		}
 		req.NextPageToken = resp.NextPageToken
@@ -266,21 +265,16 @@ func (s *Source) dcPages(ctx context.Context, jql string, fields []string, out c
 	} else {
 		slot <- page{issues: first.Issues}
 	}
-	select {
-	case out <- slot:
-	case <-ctx.Done():
-		return
-	}
+	out <- slot // the consumer drains every slot until the channel closes
 	if err != nil || first.MaxResults <= 0 {
 		return
 	}
 	for start := first.MaxResults; start < first.Total; start += first.MaxResults {
-		slot := make(chan page, 1)
-		select {
-		case out <- slot:
-		case <-ctx.Done():
-			return
+		if ctx.Err() != nil {
+			return // the consumer reports the cancellation
 		}
+		slot := make(chan page, 1)
+		out <- slot
 		wg.Add(1)
 		go func(start int) {
 			defer wg.Done()

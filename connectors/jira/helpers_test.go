@@ -22,9 +22,15 @@ import (
 )
 
 var (
-	smallOnce sync.Once
-	smallOrg  *org.Org
+	smallOnce, tinyOnce sync.Once
+	smallOrg, tinyOrg   *org.Org
 )
+
+// tiny is a 20-person organisation for the tests that sync many times.
+func tiny() *org.Org {
+	tinyOnce.Do(func() { tinyOrg = org.Generate(org.Params{Seed: 5, People: 20}) })
+	return tinyOrg
+}
 
 // testOrg is one small organisation shared by the tests (immutable).
 func testOrg() *org.Org {
