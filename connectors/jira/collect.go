@@ -136,6 +136,9 @@ type issueRun struct {
 	seen      map[string]bool
 	counts    connectors.Counts
 	histFetch int
+
+	pending       []models.RawRecord // fetched, not yet committed
+	pendingIssues int
 }
 
 func (s *Source) syncIssues(ctx context.Context, sink connectors.Sink, opts connectors.SyncOptions, loc *time.Location) error {
@@ -184,6 +187,9 @@ func (s *Source) syncIssues(ctx context.Context, sink connectors.Sink, opts conn
 	wg.Wait()
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err() // cancelled between pages: the run is incomplete
+	}
+	if firstErr == nil {
+		firstErr = s.flush(ctx, sink, run, opts)
 	}
 	if firstErr != nil {
 		if ctx.Err() != nil {
@@ -322,18 +328,37 @@ func (s *Source) commitPage(ctx context.Context, sink connectors.Sink, issues []
 		run.histFetch += len(hist)
 		raws = append(raws, hist...)
 	}
+	run.maxUpd = maxUpd
+	run.pending = append(run.pending, raws...)
+	run.pendingIssues += len(issues)
+	if run.pendingIssues >= s.commitEvery {
+		return s.flush(ctx, sink, run, opts)
+	}
+	return nil
+}
+
+// defaultCommitEvery is the number of issues committed together (pages are grouped: one DuckDB
+// transaction per page would cost more than the page's request).
+const defaultCommitEvery = 500
+
+// flush maps and commits the pending pages with the cursor they prove.
+func (s *Source) flush(ctx context.Context, sink connectors.Sink, run *issueRun, opts connectors.SyncOptions) error {
+	if len(run.pending) == 0 {
+		return nil
+	}
 	var rows []models.Row
-	if err := s.Map(ctx, raws, func(r models.Row) error { rows = append(rows, r); return nil }); err != nil {
+	if err := s.Map(ctx, run.pending, func(r models.Row) error { rows = append(rows, r); return nil }); err != nil {
 		return err
 	}
-	c, err := sink.Commit(ctx, connectors.Batch{Entity: entityIssue, Raw: raws, Rows: rows,
-		Cursors: []connectors.Cursor{{CursorKey: run.key, Since: maxUpd, ConfigHash: run.hash}}})
+	c, err := sink.Commit(ctx, connectors.Batch{Entity: entityIssue, Raw: run.pending, Rows: rows,
+		Cursors: []connectors.Cursor{{CursorKey: run.key, Since: run.maxUpd, ConfigHash: run.hash}}})
 	if err != nil {
-		return fmt.Errorf("jira: commit page: %w", err)
+		return fmt.Errorf("jira: commit pages: %w", err)
 	}
-	run.maxUpd = maxUpd
-	for _, r := range raws[:len(issues)] {
-		run.seen[r.NativeID] = true
+	for _, r := range run.pending {
+		if r.Entity == entityIssue {
+			run.seen[r.NativeID] = true
+		}
 	}
 	run.counts.Fetched += c.Fetched
 	run.counts.New += c.New
@@ -341,8 +366,9 @@ func (s *Source) commitPage(ctx context.Context, sink connectors.Sink, issues []
 	run.counts.Unchanged += c.Unchanged
 	run.counts.Deleted += c.Deleted
 	if opts.Progress != nil {
-		opts.Progress(entityIssue, len(issues))
+		opts.Progress(entityIssue, run.pendingIssues)
 	}
+	run.pending, run.pendingIssues = nil, 0
 	return nil
 }
 

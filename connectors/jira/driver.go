@@ -43,6 +43,8 @@ type Source struct {
 	log    *slog.Logger
 	cloud  bool // resolved deployment (set by Sync before collecting)
 
+	commitEvery int // issues per committed batch (tests lower it)
+
 	mu       sync.Mutex
 	fieldIDs map[string]string // custom field name (lower case) -> field id, from /field
 }
@@ -67,7 +69,7 @@ func Open(cfg *Config, env connectors.Env, opts httpx.Options) (*Source, error) 
 	if c.Deployment == DeploymentCloud || c.Deployment == "" && c.EmailEnv != "" {
 		c.PageSize = min(c.PageSize, 100)
 	}
-	s := &Source{cfg: c, env: env, now: env.Now, log: env.Logger, fieldIDs: map[string]string{}}
+	s := &Source{cfg: c, env: env, now: env.Now, log: env.Logger, fieldIDs: map[string]string{}, commitEvery: defaultCommitEvery}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -280,7 +280,9 @@ func TestKillAndResumeEqualsCleanSync(t *testing.T) {
 						k.after = 1 << 40 // one cancellation per seed, then completion
 					}
 					k.cancel = cancel
-					_, err := syncAndDerive(t, ctx, openSource(t, srv, mode, cfg, k), db, opts)
+					src := openSource(t, srv, mode, cfg, k)
+					src.commitEvery = cfg.PageSize // commit every page: many cursors to resume from
+					_, err := syncAndDerive(t, ctx, src, db, opts)
 					cancel()
 					if err == nil {
 						break
