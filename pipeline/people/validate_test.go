@@ -49,6 +49,12 @@ var brokenFiles = map[string][]string{
 	"teams_empty.csv": {
 		`line 1: the file is empty; expected the header person_email,team,role,valid_from,valid_to and one row per line`,
 	},
+	"teams_binary.csv": {
+		`line 1: not UTF-8 text (is this a spreadsheet or binary file? export it as UTF-8 CSV)`,
+	},
+	"teams_utf16.csv": {
+		`line 1: the file is UTF-16; save it as UTF-8 CSV`,
+	},
 	"teams_bad_csv.csv": {
 		`line 3: 4 fields, expected 5 (person_email,team,role,valid_from,valid_to)`,
 		`line 4: a quoted field starting on this line is not closed, or text follows its closing quote`,
