@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -105,7 +106,7 @@ func runImport(ctx context.Context, f *Factory, opts *ImportOptions) error {
 		}
 	}
 	var ve *people.ValidationError
-	if errors.As(err, &ve) {
+	if errors.As(err, &ve) || errors.Is(err, fs.ErrNotExist) {
 		return UsageError(err)
 	}
 	if err != nil {

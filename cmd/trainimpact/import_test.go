@@ -88,6 +88,9 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("re-import: exit %d\n%s", code, out)
 	}
 
+	if code, _, errOut = cli(t, dir, "import", "teams", filepath.Join(dir, "missing.csv")); code != ExitUsage || !strings.Contains(errOut, "missing.csv") {
+		t.Errorf("missing file: exit %d\n%s", code, errOut)
+	}
 	if code, _, errOut = cli(t, dir, "import", "salaries", "x.csv"); code != ExitUsage || !strings.Contains(errOut, "unknown kind") {
 		t.Errorf("unknown kind: exit %d\n%s", code, errOut)
 	}
