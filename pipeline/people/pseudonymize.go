@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"regexp"
@@ -44,41 +45,69 @@ func pseudo(key []byte, v string) string {
 	return Pseudonym(key, v)
 }
 
-// Pseudonymize replaces personal values with keyed hashes inside w's transaction: people.email
-// (normalised first, so it equals the hash of any matching account email) and people.name, sets
-// people.pseudonymized; accounts.email (normalised), accounts.name and accounts.login
-// (lower-cased); identity_overrides.account (lower-cased, like logins). Values that already look
-// like a pseudonym are left alone, so a second call changes nothing. It is meant for the copy being
-// published (the working database keeps real values for matching).
+// mapRow is one row of the temporary pseudonym_map table.
+type mapRow struct{ kind, old, new string }
+
+func (mapRow) Table() string            { return "pseudonym_map" }
+func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r.new} }
+
+// Pseudonymize replaces personal values with keyed hashes (Pseudonym) inside w's transaction. It is
+// meant for the copy being published; the working database keeps real values for matching.
 //
-// Ids are not rewritten: accounts.native_id and account_id still hold GitHub logins (and, for
-// commit authors without a login, commit emails), Jira account ids and PagerDuty user ids, and
-// raw_records still holds the API payloads; the publish step must drop raw payloads when
-// pseudonymising.
+//   - people: email (normalised first, so it equals the hash of any matching account email) and
+//     name; person_id becomes "people:person:" + the first 16 hex digits of the keyed hash of the
+//     email (the unkeyed id could be reversed by guessing emails), everywhere it appears
+//     (accounts, identity_overrides, team_memberships with their membership_id, enrollments with
+//     their enrollment_id, exposure, metric_events); pseudonymized is set.
+//   - accounts: native_id (GitHub logins and commit emails are personal) and with it account_id,
+//     everywhere it appears (incidents, incident_events, tickets, ticket_changes, pull_requests,
+//     pr_commits, pr_reviews, deployments); login (lower-cased), email (normalised) and name.
+//   - identity_overrides.account (lower-cased, like logins); Jira changelog items of the assignee
+//     and reporter fields: the accountIds in from_value/to_value and the display names in
+//     from_string/to_string.
+//
+// Values that already look like a pseudonym (64 hex digits) are left alone, so a second call
+// changes nothing. Free text (titles, summaries, comments) and raw_records are not rewritten: the
+// publish step must drop raw payloads when pseudonymising.
 func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 	if len(key) == 0 {
 		return ErrNoKey
 	}
-	var out []models.Row
+	fail := func(err error) error { return fmt.Errorf("people: pseudonymize: %w", err) }
+	var maps []models.Row
+	var ppl []models.Row
+	personID := map[string]string{}
 	rows, err := w.Query(ctx, query("read_people"))
 	if err != nil {
-		return fmt.Errorf("people: pseudonymize: %w", err)
+		return fail(err)
 	}
 	for rows.Next() {
 		var p models.Person
 		if err := rows.Scan(&p.PersonID, &p.Email, &p.Name, &p.Pseudonymized, &p.UpdatedAt); err != nil {
 			rows.Close()
-			return fmt.Errorf("people: pseudonymize: %w", err)
+			return fail(err)
 		}
 		if !p.Pseudonymized {
-			p.Email, p.Name, p.Pseudonymized = pseudo(key, NormalizeEmail(p.Email)), pseudo(key, strings.TrimSpace(p.Name)), true
-			out = append(out, p)
+			email := NormalizeEmail(p.Email)
+			id := "people:person:" + Pseudonym(key, email)[:16]
+			personID[p.PersonID] = id
+			maps = append(maps, mapRow{"person", p.PersonID, id})
+			p.PersonID, p.Email, p.Name, p.Pseudonymized = id, pseudo(key, email), pseudo(key, strings.TrimSpace(p.Name)), true
 		}
+		ppl = append(ppl, p)
 	}
 	rows.Close()
+	newPerson := func(id string) string {
+		if n, ok := personID[id]; ok {
+			return n
+		}
+		return id
+	}
+
+	var accts []models.Row
 	rows, err = w.Query(ctx, query("read_accounts"))
 	if err != nil {
-		return fmt.Errorf("people: pseudonymize: %w", err)
+		return fail(err)
 	}
 	for rows.Next() {
 		var a models.Account
@@ -86,44 +115,83 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 		if err := rows.Scan(&a.AccountID, &a.Source, &a.NativeID, &a.Login, &a.Email, &a.Name, &a.IsBot,
 			&a.PersonID, &a.MatchRule, &first, &last); err != nil {
 			rows.Close()
-			return fmt.Errorf("people: pseudonymize: %w", err)
+			return fail(err)
 		}
 		a.FirstSeenAt, a.LastSeenAt = first.Time, last.Time
-		n := a
-		n.Email = pseudo(key, NormalizeEmail(a.Email))
-		n.Name = pseudo(key, strings.TrimSpace(a.Name))
-		n.Login = pseudo(key, strings.ToLower(strings.TrimSpace(a.Login)))
-		if n != a {
-			out = append(out, n)
+		if native := pseudo(key, a.NativeID); native != a.NativeID {
+			id := models.AccountID(a.Source, native)
+			maps = append(maps, mapRow{"account", a.AccountID, id})
+			if a.Source == models.SourceJira {
+				maps = append(maps, mapRow{"native", a.NativeID, native})
+			}
+			a.AccountID, a.NativeID = id, native
 		}
+		a.Email = pseudo(key, NormalizeEmail(a.Email))
+		a.Name = pseudo(key, strings.TrimSpace(a.Name))
+		a.Login = pseudo(key, strings.ToLower(strings.TrimSpace(a.Login)))
+		a.PersonID = newPerson(a.PersonID)
+		accts = append(accts, a)
 	}
 	rows.Close()
+
+	var ovs []models.Row
 	rows, err = w.Query(ctx, query("read_overrides"))
 	if err != nil {
-		return fmt.Errorf("people: pseudonymize: %w", err)
+		return fail(err)
 	}
-	var dels []models.IdentityOverride
-	var ovs []models.Row
 	for rows.Next() {
 		var o models.IdentityOverride
 		if err := rows.Scan(&o.Source, &o.Account, &o.PersonID, &o.SourceFile, &o.Line); err != nil {
 			rows.Close()
-			return fmt.Errorf("people: pseudonymize: %w", err)
+			return fail(err)
 		}
-		if h := pseudo(key, strings.ToLower(strings.TrimSpace(o.Account))); h != o.Account {
-			dels = append(dels, o)
-			o.Account = h
-			ovs = append(ovs, o)
+		o.Account = pseudo(key, strings.ToLower(strings.TrimSpace(o.Account)))
+		o.PersonID = newPerson(o.PersonID)
+		ovs = append(ovs, o)
+	}
+	rows.Close()
+
+	rows, err = w.Query(ctx, query("assignee_names"))
+	if err != nil {
+		return fail(err)
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		if h := pseudo(key, strings.TrimSpace(name)); h != name {
+			maps = append(maps, mapRow{"name", name, h})
 		}
 	}
 	rows.Close()
-	for _, o := range dels {
-		if _, err := w.Exec(ctx, query("delete_override"), o.Source, o.Account); err != nil {
-			return fmt.Errorf("people: pseudonymize: %w", err)
+
+	// Replace the three tables read whole, then rewrite references through the map.
+	for _, stmt := range []string{"delete_all_people", "delete_all_accounts", "delete_all_overrides", "pseudonym_map_create"} {
+		if _, err := w.Exec(ctx, query(stmt)); err != nil {
+			return fail(err)
 		}
 	}
-	if err := w.Upsert(ctx, append(out, ovs...)); err != nil {
-		return fmt.Errorf("people: pseudonymize: %w", err)
+	if err := w.Insert(ctx, ppl); err != nil {
+		return fail(err)
+	}
+	if err := w.Insert(ctx, accts); err != nil {
+		return fail(err)
+	}
+	if err := w.Insert(ctx, ovs); err != nil {
+		return fail(err)
+	}
+	if err := w.Insert(ctx, maps); err != nil {
+		return fail(err)
+	}
+	if len(maps) > 0 {
+		if _, err := w.Exec(ctx, query("pseudonymize_ids")); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := w.Exec(ctx, query("pseudonym_map_drop")); err != nil {
+		return fail(err)
 	}
 	return nil
 }
