@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -76,6 +77,8 @@ func BenchmarkEstimate14Metrics(b *testing.B) {
 	}
 }
 
+var benchEvents = flag.Int("events", 10_000_000, "metric events of BenchmarkAnalyze10M")
+
 // dbAdapter lets *sql.DB serve as metrics.DB.
 type dbAdapter struct{ db *sql.DB }
 
@@ -89,8 +92,11 @@ func (d dbAdapter) Query(ctx context.Context, q string, args ...any) (*sql.Rows,
 // BenchmarkAnalyze10M measures, on 10M metric events of 5,000 teams, one plain DuckDB scan of
 // metric_events, the SQL side of an analysis (panels, before/after windows, pooled durations,
 // volumes) and a whole Compute (SQL plus 14 DiDs with 999 bootstrap draws, before/after,
-// Kaplan–Meier, tests, ROI), and reports the ratios to the scan. Run with -benchtime=1x.
+// Kaplan–Meier, tests, ROI), and reports the ratios to the scan — both an aggregate scan inside
+// DuckDB and a scan reading every event through the driver into Go (rowscan). Run with
+// -benchtime=1x; -args -events N changes the size.
 func BenchmarkAnalyze10M(b *testing.B) {
+	events := *benchEvents
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {
@@ -114,6 +120,7 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			return err
 		}
 		for _, stmt := range strings.Split(string(setup), ";\n\n") {
+			stmt = strings.Replace(stmt, "range(10000000)", fmt.Sprintf("range(%d)", events), 1)
 			q, args, err := queries.BindNamed("bench_events.sql", stmt, map[string]any{"names": names, "kinds": kinds})
 			if err != nil {
 				return err
@@ -141,29 +148,49 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			durations = append(durations, m.Name)
 		}
 	}
-	var scan, sqlSide, total time.Duration
+	var scan, rowScan, sqlSide, total time.Duration
 	b.ResetTimer()
 	for range b.N {
 		t0 := time.Now()
 		var n int64
 		var s float64
-		if err := st.DB().QueryRowContext(ctx, "SELECT count(*), sum(value) FROM metric_events").Scan(&n, &s); err != nil || n != 10_000_000 {
+		if err := st.DB().QueryRowContext(ctx, "SELECT count(*), sum(value) FROM metric_events").Scan(&n, &s); err != nil || n != int64(events) {
 			b.Fatalf("scan: %d %v", n, err)
 		}
+		tr := time.Now()
+		rows, err := st.DB().QueryContext(ctx, "SELECT metric, event_id, team_id, occurred_at, value, censored FROM metric_events")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rows.Next() {
+			var m, id, team sql.NullString
+			var at time.Time
+			var v sql.NullFloat64
+			var c bool
+			if err := rows.Scan(&m, &id, &team, &at, &v, &c); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rows.Close()
+		rowScan += time.Since(tr)
 		t1 := time.Now()
 		if _, err := metrics.Panels(ctx, db, o); err != nil {
 			b.Fatal(err)
 		}
+		ta := time.Now()
 		if _, err := metrics.Windows(ctx, db, o); err != nil {
 			b.Fatal(err)
 		}
+		tb := time.Now()
 		if _, err := metrics.Survival(ctx, db, o, durations); err != nil {
 			b.Fatal(err)
 		}
+		tc := time.Now()
 		if _, err := metrics.AnnualVolume(ctx, db, o); err != nil {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
+		b.Logf("scan %v; panels %v, windows %v, durations %v, volume %v", t1.Sub(t0), ta.Sub(t1), tb.Sub(ta), tc.Sub(tb), t2.Sub(tc))
 		res, err := Compute(ctx, db, cat, cfg, q, q.End(), q.End())
 		if err != nil {
 			b.Fatal(err)
@@ -180,6 +207,8 @@ func BenchmarkAnalyze10M(b *testing.B) {
 	b.ReportMetric(scan.Seconds()*1000/nb, "scan-ms")
 	b.ReportMetric(sqlSide.Seconds()*1000/nb, "sql-ms")
 	b.ReportMetric(total.Seconds()*1000/nb, "analysis-ms")
+	b.ReportMetric(rowScan.Seconds()*1000/nb, "rowscan-ms")
+	b.ReportMetric(total.Seconds()/rowScan.Seconds(), "analysis/rowscan")
 	b.ReportMetric(sqlSide.Seconds()/scan.Seconds(), "sql/scan")
 	b.ReportMetric(total.Seconds()/scan.Seconds(), "analysis/scan")
 }

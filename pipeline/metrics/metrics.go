@@ -108,8 +108,8 @@ type Cell struct {
 	// N counts the events of the cell, NCensored those still open at the cut-off.
 	N, NCensored int64
 	// MeanLog is the mean of ln(max(value, 0.01)) over the uncensored events (NaN if none):
-	// the DiD outcome of durations. Median is their median value.
-	MeanLog, Median float64
+	// the DiD outcome of durations.
+	MeanLog float64
 	// Mean is the mean value over all events (share for proportions, per-event rate for counts)
 	// and Total their sum.
 	Mean, Total float64
@@ -144,11 +144,11 @@ func Panels(ctx context.Context, db DB, o Options) (map[string]*Panel, error) {
 	for rows.Next() {
 		var metric string
 		var c Cell
-		var meanLog, median, mean, total sql.NullFloat64
-		if err := rows.Scan(&metric, &c.Unit, &c.Period, &c.Group, &c.TreatedPeriod, &c.N, &c.NCensored, &meanLog, &median, &mean, &total); err != nil {
+		var meanLog, mean, total sql.NullFloat64
+		if err := rows.Scan(&metric, &c.Unit, &c.Period, &c.Group, &c.TreatedPeriod, &c.N, &c.NCensored, &meanLog, &mean, &total); err != nil {
 			return nil, fmt.Errorf("metrics: panels: %w", err)
 		}
-		c.MeanLog, c.Median, c.Mean, c.Total = nf(meanLog), nf(median), nf(mean), nf(total)
+		c.MeanLog, c.Mean, c.Total = nf(meanLog), nf(mean), nf(total)
 		if cur == nil || cur.Metric != metric {
 			cur = &Panel{Metric: metric}
 			out[metric] = cur

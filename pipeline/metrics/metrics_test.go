@@ -88,7 +88,7 @@ func TestPanels(t *testing.T) {
 			t.Errorf("dur: %d cells, want 3 (A Feb, A May, B Feb): %+v", n, cells["dur"])
 		}
 		a := cells["dur"][key{"A", feb}]
-		if a.Group != may || a.N != 3 || a.NCensored != 1 || math.Abs(a.MeanLog-(math.Log(2)+math.Log(8))/2) > 1e-12 || a.Median != 5 {
+		if a.Group != may || a.N != 3 || a.NCensored != 1 || math.Abs(a.MeanLog-(math.Log(2)+math.Log(8))/2) > 1e-12 {
 			t.Errorf("A Feb: %+v", a)
 		}
 		if math.Abs(a.Mean-110.0/3) > 1e-12 || a.Total != 110 {

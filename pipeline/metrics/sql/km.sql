@@ -20,9 +20,14 @@ events AS (
         END                                                            AS win,
         m.value,
         m.censored
-    FROM (SELECT *, timezone('UTC', occurred_at) AS ts FROM metric_events
+    FROM (SELECT metric,
+                 CASE WHEN $unit_type = 'team' THEN team_id ELSE person_id END AS unit_id,
+                 timezone('UTC', occurred_at) AS ts,
+                 value,
+                 censored
+          FROM metric_events
           WHERE occurred_at < CAST($cutoff AS TIMESTAMPTZ) AND value IS NOT NULL) AS m
-    JOIN units AS u ON u.unit_id = CASE WHEN $unit_type = 'team' THEN m.team_id ELSE m.person_id END
+    JOIN units AS u ON u.unit_id = m.unit_id
 )
 SELECT
     metric,

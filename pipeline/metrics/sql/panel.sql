@@ -2,6 +2,8 @@
 -- unit's treatment group g: the first whole period starting on or after treated_at + washout
 -- (0 when the unit has no treatment date), and treated_period, the period containing treated_at
 -- (0 when none). Cells from treated_period up to g (the washout) are dropped. Units need an exposure row; events without a unit are left out.
+-- Medians are not computed per cell (a holistic aggregate over millions of cells is the most
+-- expensive part of the query and no estimator uses them); Kaplan–Meier reports medians.
 -- Parameters: $unit_type (team|person), $period (month|quarter|week), $washout (days),
 -- $cutoff (TIMESTAMPTZ; events at or after it are unknown), $exclude_dropouts (BOOLEAN).
 WITH units AS (
@@ -37,7 +39,6 @@ SELECT
     count(*)                                                           AS n,
     count(*) FILTER (WHERE e.censored)                                 AS n_censored,
     favg(ln(greatest(e.value, 0.01))) FILTER (WHERE NOT e.censored)     AS mean_log,
-    median(e.value) FILTER (WHERE NOT e.censored)                      AS median,
     favg(e.value)                                                       AS mean,
     fsum(e.value)                                                       AS total
 FROM events AS e
