@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -117,6 +118,11 @@ func runImport(ctx context.Context, f *Factory, opts *ImportOptions) error {
 			fmt.Fprintf(f.IO.ErrOut, "warning: %s: %s\n", filepath.Base(r.File), w)
 		}
 	}
+	if opts.Format == "json" {
+		enc := json.NewEncoder(f.IO.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(results)
+	}
 	res := &table.Result{Columns: []string{"kind", "file", "rows", "added", "changed", "removed", "unchanged"}}
 	for _, r := range results {
 		res.Rows = append(res.Rows, []any{r.Kind, r.File, r.Rows, r.Added, r.Changed, r.Removed, r.Unchanged})
@@ -125,6 +131,22 @@ func runImport(ctx context.Context, f *Factory, opts *ImportOptions) error {
 		return err
 	}
 	if opts.DryRun && opts.Format == "table" {
+		for _, r := range results {
+			if len(r.Changes) == 0 {
+				continue
+			}
+			fmt.Fprintf(f.IO.Out, "\n%s would change:\n", filepath.Base(r.File))
+			for _, c := range r.Changes {
+				switch c.Op {
+				case "add":
+					fmt.Fprintf(f.IO.Out, "  + line %d: %s\n", c.Line, c.Row)
+				case "change":
+					fmt.Fprintf(f.IO.Out, "  ~ line %d: %s (was: %s)\n", c.Line, c.Row, c.Was)
+				default:
+					fmt.Fprintf(f.IO.Out, "  - was line %d: %s\n", c.Line, c.Row)
+				}
+			}
+		}
 		fmt.Fprintln(f.IO.ErrOut, "dry run: nothing was written")
 	}
 	return nil

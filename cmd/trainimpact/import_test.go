@@ -46,7 +46,8 @@ func TestImportCommand(t *testing.T) {
 	dir := peopleProject(t)
 
 	code, out, errOut := cli(t, dir, "import", "--dry-run")
-	if code != ExitOK || !strings.Contains(out, "teams") || !strings.Contains(errOut, "dry run") {
+	if code != ExitOK || !strings.Contains(out, "teams") || !strings.Contains(errOut, "dry run") ||
+		!strings.Contains(out, "  + line 2: ada@acme.example lead of payments from 2024-01-01 to open") {
 		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "impact.duckdb")); err == nil {

@@ -63,6 +63,17 @@ type ImportResult struct {
 	SameFile  bool      `json:"same_file"` // the file's content equals the last import: nothing written
 	DryRun    bool      `json:"dry_run"`
 	Warnings  []Problem `json:"warnings,omitempty"`
+	// Changes lists every added, changed and removed row, in line order (removed rows carry the
+	// line they had in the previously imported version).
+	Changes []Change `json:"changes,omitempty"`
+}
+
+// Change is one row an import adds, changes or removes.
+type Change struct {
+	Op   string `json:"op"` // add, change or remove
+	Line int    `json:"line"`
+	Row  string `json:"row"` // the row in words, e.g. "ada@acme.example lead of payments from 2024-01-01 to open"
+	Was  string `json:"was,omitempty"`
 }
 
 // Import validates the people file at path as the given kind and, unless opts.DryRun, replaces
@@ -207,60 +218,103 @@ func (p *prepared) diff(ctx context.Context, q queryFunc) (ImportResult, error) 
 		}
 	}
 	rows.Close()
-	old := map[string]string{}
+	type prev struct {
+		sig, desc string
+		line      int
+	}
+	old := map[string]prev{}
 	name := map[string]string{KindTeams: "existing_memberships", KindCohorts: "existing_enrollments", KindIdentities: "existing_overrides"}[p.kind]
 	rows, err = q(ctx, query(name), p.file)
 	if err != nil {
 		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
 	}
 	for rows.Next() {
-		var id, sig string
-		if err := rows.Scan(&id, &sig); err != nil {
+		var id string
+		var v prev
+		if err := rows.Scan(&id, &v.sig, &v.desc, &v.line); err != nil {
 			rows.Close()
 			return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
 		}
-		old[id] = sig
+		old[id] = v
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
 	}
 	seen := map[string]bool{}
-	for id, sig := range p.signatures() {
-		seen[id] = true
-		switch prev, ok := old[id]; {
+	for _, n := range p.rowsInWords() {
+		seen[n.id] = true
+		switch v, ok := old[n.id]; {
 		case !ok:
 			r.Added++
-		case prev != sig:
+			r.Changes = append(r.Changes, Change{Op: "add", Line: n.line, Row: n.desc})
+		case v.sig != n.sig:
 			r.Changed++
+			r.Changes = append(r.Changes, Change{Op: "change", Line: n.line, Row: n.desc, Was: v.desc})
 		default:
 			r.Unchanged++
 		}
 	}
-	for id := range old {
+	for id, v := range old {
 		if !seen[id] {
 			r.Removed++
+			r.Changes = append(r.Changes, Change{Op: "remove", Line: v.line, Row: v.desc})
 		}
 	}
+	sort.SliceStable(r.Changes, func(i, j int) bool {
+		if r.Changes[i].Line != r.Changes[j].Line {
+			return r.Changes[i].Line < r.Changes[j].Line
+		}
+		return r.Changes[i].Op < r.Changes[j].Op
+	})
 	r.SameFile = last.Valid && last.String == p.sha && r.Added+r.Changed+r.Removed == 0
 	return r, nil
 }
 
-// signatures returns id -> content signature, matching the existing_*.sql queries.
-func (p *prepared) signatures() map[string]string {
-	out := map[string]string{}
+type rowInWords struct {
+	id, sig, desc string
+	line          int
+}
+
+// rowsInWords returns each row's id, content signature (as in the existing_*.sql queries) and
+// description.
+func (p *prepared) rowsInWords() []rowInWords {
+	var out []rowInWords
+	email := map[string]string{}
+	for _, x := range p.p.people {
+		email[x.PersonID] = x.Email
+	}
+	team := map[string]string{}
+	for _, x := range p.p.teams {
+		team[x.TeamID] = x.Name
+	}
+	cohort := map[string]string{}
+	for _, x := range p.p.cohorts {
+		cohort[x.CohortID] = x.Name
+	}
+	completed := func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.Format(dateLayout)
+	}
 	switch p.kind {
 	case KindTeams:
 		for _, m := range p.p.memberships {
-			out[m.MembershipID] = strings.Join([]string{m.PersonID, m.TeamID, m.Role, fmtDate(m.ValidFrom), dateOrEmpty(m.ValidTo)}, "|")
+			out = append(out, rowInWords{m.MembershipID,
+				strings.Join([]string{m.PersonID, m.TeamID, m.Role, fmtDate(m.ValidFrom), dateOrEmpty(m.ValidTo)}, "|"),
+				fmt.Sprintf("%s %s of %s from %s to %s", email[m.PersonID], m.Role, team[m.TeamID], fmtDate(m.ValidFrom), fmtDate(m.ValidTo)), m.Line})
 		}
 	case KindCohorts:
 		for _, e := range p.p.enrollments {
-			out[e.EnrollmentID] = strings.Join([]string{e.PersonID, e.CohortID, e.Program, fmtDate(e.EnrolledAt), dateOrEmpty(e.CompletedAt)}, "|")
+			out = append(out, rowInWords{e.EnrollmentID,
+				strings.Join([]string{e.PersonID, e.CohortID, e.Program, fmtDate(e.EnrolledAt), dateOrEmpty(e.CompletedAt)}, "|"),
+				fmt.Sprintf("%s in %s/%s enrolled %s completed %s", email[e.PersonID], e.Program, cohort[e.CohortID], fmtDate(e.EnrolledAt), completed(e.CompletedAt)), e.Line})
 		}
 	case KindIdentities:
 		for _, o := range p.p.overrides {
-			out[o.Source+"|"+strings.ToLower(o.Account)] = o.PersonID
+			out = append(out, rowInWords{o.Source + "|" + strings.ToLower(o.Account), o.PersonID,
+				fmt.Sprintf("%s account %s is %s", o.Source, o.Account, email[o.PersonID]), o.Line})
 		}
 	}
 	return out

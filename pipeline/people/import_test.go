@@ -3,6 +3,7 @@ package people
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
@@ -100,6 +101,14 @@ func TestNewerFileReplacesRows(t *testing.T) {
 	want := ImportResult{Added: 1, Changed: 1, Removed: 1, Unchanged: 1}
 	if dry.Added != want.Added || dry.Changed != want.Changed || dry.Removed != want.Removed || dry.Unchanged != want.Unchanged || !dry.DryRun {
 		t.Errorf("dry run = %+v, want %+v", dry, want)
+	}
+	wantChanges := []Change{
+		{Op: "change", Line: 3, Row: "bob@acme.example member of payments from 2024-01-01 to 2025-06-30", Was: "bob@acme.example member of payments from 2024-01-01 to open"},
+		{Op: "add", Line: 4, Row: "bob@acme.example member of search from 2025-07-01 to open"},
+		{Op: "remove", Line: 4, Row: "cy@acme.example lead of search from 2024-01-01 to open"},
+	}
+	if !reflect.DeepEqual(dry.Changes, wantChanges) {
+		t.Errorf("dry run changes:\n%+v\nwant\n%+v", dry.Changes, wantChanges)
 	}
 	if n := count(t, st, "SELECT count(*) FROM team_memberships WHERE valid_to IS NOT NULL"); n != 0 {
 		t.Fatal("dry run wrote")
