@@ -24,7 +24,9 @@ func (c *testSource) Validate() []connectors.FieldError {
 	}
 	return nil
 }
-func (c *testSource) SecretEnvs() map[string]string { return map[string]string{"token_env": c.TokenEnv} }
+func (c *testSource) SecretEnvs() map[string]string {
+	return map[string]string{"token_env": c.TokenEnv}
+}
 
 type testDriver struct{}
 

@@ -177,7 +177,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	o := org.Generate(org.Params{Seed: opts.Seed, Size: opts.Size, Effects: &eff})
 
 	step("starting the simulated APIs")
-	sopts := simulate.Options{}
+	// The simulated GitHub advertises a quota the demo cannot exhaust: against the default 5,000
+	// requests an hour the connector would (rightly) pace itself for hours.
+	sopts := simulate.Options{GitHubRateLimit: 1 << 30}
 	if opts.Faults {
 		sopts.Faults = mildFaults()
 	}
