@@ -72,6 +72,7 @@ Exit codes: 0 success; 1 failed (nothing published); 2 bad usage, config or inpu
 		newCmdStatus(f),
 		newCmdVersion(f),
 		newCmdDemo(f),
+		newCmdQuery(f),
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),
 	)
