@@ -32,7 +32,9 @@ func (discardSink) Commit(_ context.Context, b connectors.Batch) (connectors.Cou
 func (discardSink) Cursor(context.Context, connectors.CursorKey) (connectors.Cursor, bool, error) {
 	return connectors.Cursor{}, false, nil
 }
-func (discardSink) LiveIDs(context.Context, string, string, string) ([]string, error) { return nil, nil }
+func (discardSink) LiveIDs(context.Context, string, string, string) ([]string, error) {
+	return nil, nil
+}
 func (discardSink) Raw(context.Context, string, string, []string) ([]models.RawRecord, error) {
 	return nil, nil
 }
