@@ -5,7 +5,7 @@ package sink
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
+	"crypto/md5"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -49,9 +49,10 @@ func (s *Sink) Totals() map[string]connectors.Counts {
 	return out
 }
 
+// payloadHash is DuckDB's md5 of the stored payload text, computed in Go for a new payload.
 func payloadHash(p []byte) string {
-	h := sha256.Sum256(p)
-	return hex.EncodeToString(h[:16])
+	h := md5.Sum(p)
+	return hex.EncodeToString(h[:])
 }
 
 // Commit implements connectors.Sink.
@@ -112,19 +113,23 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 	}
 	existing := map[string]prev{}
 	for k, list := range ids {
-		rows, err := w.Query(ctx, `SELECT native_id, payload::VARCHAR, deleted_at IS NOT NULL FROM raw_records
-			WHERE source = ? AND entity = ? AND list_contains(?::VARCHAR[], native_id)`, k.source, k.entity, strList(list))
+		// A hash join against the batch's ids: one linear scan of the (source, entity) rows, and
+		// the payload hashed inside DuckDB so payloads never cross into Go.
+		rows, err := w.Query(ctx, `SELECT r.native_id, md5(r.payload::VARCHAR), r.deleted_at IS NOT NULL
+			FROM raw_records r
+			JOIN (SELECT DISTINCT unnest(?::VARCHAR[]) AS native_id) b ON r.native_id = b.native_id
+			WHERE r.source = ? AND r.entity = ?`, strList(list), k.source, k.entity)
 		if err != nil {
 			return nil, fmt.Errorf("sink: read existing %s/%s: %w", k.source, k.entity, err)
 		}
 		for rows.Next() {
-			var id, payload string
+			var id, hash string
 			var del bool
-			if err := rows.Scan(&id, &payload, &del); err != nil {
+			if err := rows.Scan(&id, &hash, &del); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			existing[k.source+"\x00"+k.entity+"\x00"+id] = prev{payloadHash([]byte(payload)), del}
+			existing[k.source+"\x00"+k.entity+"\x00"+id] = prev{hash, del}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -235,9 +240,10 @@ func (s *Sink) LiveIDs(ctx context.Context, source, entity, scope string) ([]str
 
 // Raw implements connectors.Sink.
 func (s *Sink) Raw(ctx context.Context, source, entity string, ids []string) ([]models.RawRecord, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
-		FROM raw_records WHERE source = ? AND entity = ? AND list_contains(?::VARCHAR[], native_id) ORDER BY native_id`,
-		source, entity, strList(ids))
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT r.source, r.entity, r.native_id, r.scope, r.payload::VARCHAR, r.updated_at, r.fetched_at, r.deleted_at
+		FROM raw_records r JOIN (SELECT DISTINCT unnest(?::VARCHAR[]) AS native_id) b ON r.native_id = b.native_id
+		WHERE r.source = ? AND r.entity = ? ORDER BY r.native_id`,
+		strList(ids), source, entity)
 	if err != nil {
 		return nil, fmt.Errorf("sink: raw %s/%s: %w", source, entity, err)
 	}
