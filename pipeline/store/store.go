@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,6 +23,9 @@ type Store struct {
 	path     string
 	readOnly bool
 	keys     map[string][]string // primary-key columns per table, read from the catalog
+	cols     map[string][]column // columns per table in schema order, read from the catalog
+	bulkMin  int                 // batches from this size go through a staged file (bulkThreshold)
+	bulkSeg  int                 // rows per staged file (bulkSegment)
 }
 
 // Open opens (creating if needed) the database at path read-write and applies pending migrations.
@@ -83,7 +87,7 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 		db.Close()
 		return nil, classifyOpen(path, readOnly, err)
 	}
-	return &Store{db: db, path: path, readOnly: readOnly}, nil
+	return &Store{db: db, path: path, readOnly: readOnly, bulkMin: bulkThreshold, bulkSeg: bulkSegment}, nil
 }
 
 // DB returns the database handle for queries. Writes go through Write.
@@ -199,7 +203,34 @@ func (s *Store) loadKeys(ctx context.Context) error {
 		}
 		s.keys[table] = cols.Get()
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read primary keys: %w", err)
+	}
+	return s.loadColumns(ctx)
+}
+
+// loadColumns reads every table's columns and types from the catalog, for the bulk path.
+func (s *Store) loadColumns(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT table_name, column_name, data_type
+		FROM duckdb_columns() WHERE schema_name = 'main' ORDER BY table_name, column_index`)
+	if err != nil {
+		return fmt.Errorf("store: read columns: %w", err)
+	}
+	defer rows.Close()
+	s.cols = map[string][]column{}
+	for rows.Next() {
+		var table string
+		var c column
+		if err := rows.Scan(&table, &c.name, &c.typ); err != nil {
+			return fmt.Errorf("store: read columns: %w", err)
+		}
+		c.kind, c.ok = kindOf(c.typ)
+		s.cols[table] = append(s.cols[table], c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read columns: %w", err)
+	}
+	return nil
 }
 
 // Key returns the primary-key columns of a table, or nil when it has none.
@@ -297,7 +328,7 @@ func (w *Writer) Insert(ctx context.Context, rows []models.Row) error {
 		for n < len(rows) && rows[n].Table() == t {
 			n++
 		}
-		if err := w.appendRows(ctx, t, rows[:n], ""); err != nil {
+		if err := w.write(ctx, t, rows[:n], nil); err != nil {
 			return err
 		}
 		rows = rows[n:]
@@ -307,12 +338,32 @@ func (w *Writer) Insert(ctx context.Context, rows []models.Row) error {
 
 func (w *Writer) upsertTable(ctx context.Context, table string, rows []models.Row) error {
 	key := w.s.keys[table]
+	if len(key) > 0 && len(rows) < w.s.bulkMin {
+		rows = dedupeLast(rows, keyPositions(models.Columns(table), key))
+	}
+	return w.write(ctx, table, rows, key)
+}
+
+// write inserts rows of one table, merging on key when it is set: large batches through a staged
+// CSV file (which de-duplicates keys itself), small ones (or any batch holding a value the file
+// cannot carry exactly) through the appender; rows given to the appender with a key must not
+// repeat it.
+func (w *Writer) write(ctx context.Context, table string, rows []models.Row, key []string) error {
+	if len(rows) >= w.s.bulkMin {
+		n, err := w.bulkLoad(ctx, table, rows, key)
+		if !errors.Is(err, errNotEncodable) {
+			return err
+		}
+		// The rows before n are written; later rows override them, so the rest can follow.
+		rows = rows[n:]
+		if len(key) > 0 {
+			rows = dedupeLast(rows, keyPositions(models.Columns(table), key))
+		}
+	}
 	if len(key) == 0 {
 		return w.appendRows(ctx, table, rows, "")
 	}
-	cols := models.Columns(table)
-	rows = dedupeLast(rows, keyPositions(cols, key))
-	return w.appendRows(ctx, table, rows, upsertSQL(table, cols, key))
+	return w.appendRows(ctx, table, rows, upsertSQL(table, models.Columns(table), key))
 }
 
 // appendRows feeds rows to an appender: straight into the table when query is empty, otherwise into
@@ -373,16 +424,9 @@ func keyPositions(cols, key []string) []int {
 func dedupeLast(rows []models.Row, pos []int) []models.Row {
 	seen := make(map[string]int, len(rows))
 	dups := false
-	var sb strings.Builder
 	keys := make([]string, len(rows))
 	for i, r := range rows {
-		v := r.Values()
-		sb.Reset()
-		for _, p := range pos {
-			fmt.Fprint(&sb, v[p])
-			sb.WriteByte(0)
-		}
-		k := sb.String()
+		k := keyOf(r.Values(), pos)
 		keys[i] = k
 		if _, ok := seen[k]; ok {
 			dups = true
@@ -399,6 +443,27 @@ func dedupeLast(rows []models.Row, pos []int) []models.Row {
 		}
 	}
 	return out
+}
+
+// keyOf renders the key values at pos as one string, distinct for distinct keys: a lone string
+// key is itself; otherwise each value is written with its type and length.
+func keyOf(v []driver.Value, pos []int) string {
+	if len(pos) == 1 {
+		if s, ok := v[pos[0]].(string); ok {
+			return s
+		}
+	}
+	var b []byte
+	for _, p := range pos {
+		s, ok := v[p].(string)
+		if !ok {
+			s = fmt.Sprintf("%T:%v", v[p], v[p])
+		}
+		b = strconv.AppendInt(b, int64(len(s)), 10)
+		b = append(b, ':')
+		b = append(b, s...)
+	}
+	return string(b)
 }
 
 // upsertSQL builds the merge statement for a table from its column and key names (identifiers from
