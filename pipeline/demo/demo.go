@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	_ "github.com/trainimpact/trainimpact/connectors/all" // the demo syncs through the real connectors
 	"github.com/trainimpact/trainimpact/connectors/simulate"
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
@@ -57,6 +58,7 @@ type Result struct {
 	Now                        time.Time
 	Period                     string
 	Truth                      *org.Truth
+	Org                        *org.Org
 	Sync                       []syncer.SourceResult
 	Identity                   identity.Result
 	Analysis                   *analyze.Result
@@ -189,7 +191,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	defer srv.Close()
 	now := srv.Now()
-	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth(), Faults: opts.Faults}
+	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth(), Org: o, Faults: opts.Faults}
 
 	if err := writeInputs(opts.Out, o, now, res.Truth); err != nil {
 		return nil, err

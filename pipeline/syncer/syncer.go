@@ -161,9 +161,6 @@ func Ping(ctx context.Context, cfg *config.Config, name string, transport http.R
 	return p.Ping(ctx)
 }
 
-// rebuildBatch is how many raw records are mapped and written at a time.
-const rebuildBatch = 5000
-
 // Rebuild re-derives the canonical tables of each configured source from raw_records, without
 // the network: per source, in one transaction, it clears the source's rows from the tables its
 // Mapper produces, maps every raw record again, and re-runs its derive statements.
@@ -223,16 +220,14 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 			return err
 		}
 		n = len(raws)
-		for len(raws) > 0 {
-			k := min(rebuildBatch, len(raws))
-			var out []models.Row
-			if err := m.Map(ctx, raws[:k], func(r models.Row) error { out = append(out, r); return nil }); err != nil {
-				return err
-			}
-			if err := w.Upsert(ctx, out); err != nil {
-				return err
-			}
-			raws = raws[k:]
+		// One Map call over all of the source's payloads: a mapping may need one entity to read
+		// another (Jira's field catalog names the custom fields of issues).
+		var out []models.Row
+		if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
+			return err
+		}
+		if err := w.Upsert(ctx, out); err != nil {
+			return err
 		}
 		return nil
 	})
