@@ -160,8 +160,15 @@ func (w *Writer) bulkLoad(ctx context.Context, table string, rows []models.Row, 
 		}
 	}
 	var keyPos []int
+	empty := false
 	if len(key) > 0 {
 		keyPos = keyPositions(models.Columns(table), key)
+		// The first segment, its keys de-duplicated, cannot conflict with a table that is empty:
+		// it takes a plain INSERT, which skips the conflict checks (about a fifth of DuckDB's work).
+		q := "SELECT NOT EXISTS (FROM " + quoteIdent(table) + ")"
+		if err := w.conn.QueryRowContext(ctx, q).Scan(&empty); err != nil {
+			return 0, fmt.Errorf("store: write %s: %w", table, err)
+		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -191,7 +198,11 @@ func (w *Writer) bulkLoad(ctx context.Context, table string, rows []models.Row, 
 			case seg.err != nil:
 				err = seg.err
 			default:
-				if _, xerr := w.conn.ExecContext(ctx, bulkSQL(table, cols, key, seg.path, seg.maxLine)); xerr != nil {
+				k := key
+				if empty && done == 0 {
+					k = nil
+				}
+				if _, xerr := w.conn.ExecContext(ctx, bulkSQL(table, cols, k, seg.path, seg.maxLine)); xerr != nil {
 					err = fmt.Errorf("store: write %s: %w", table, xerr)
 				} else {
 					done = seg.end
