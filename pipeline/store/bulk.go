@@ -114,9 +114,10 @@ func bulkSQL(table string, cols []column, key []string, path string, maxLine int
 	}
 	// read_csv needs max_line_size above the longest row and a buffer several lines long.
 	maxLine = max(maxLine+1024, 2<<20)
+	buffer := max(4*maxLine, 32<<20)
 	src := fmt.Sprintf(`read_csv('%s', columns = {%s}, header = false, auto_detect = false, delim = ',', `+
 		`quote = '"', escape = '"', nullstr = '\N', allow_quoted_nulls = false, max_line_size = %d, buffer_size = %d)`,
-		strings.ReplaceAll(path, "'", "''"), strings.Join(spec, ", "), maxLine, max(16*maxLine, 32<<20))
+		strings.ReplaceAll(path, "'", "''"), strings.Join(spec, ", "), maxLine, buffer)
 	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", quoteIdent(table), strings.Join(names, ", "),
 		strings.Join(sel, ", "), src)
 	if len(key) == 0 {
@@ -177,7 +178,7 @@ func (w *Writer) bulkLoad(ctx context.Context, table string, rows []models.Row, 
 		defer close(segs)
 		for lo := 0; lo < len(rows); lo += w.s.bulkSeg {
 			hi := min(len(rows), lo+w.s.bulkSeg)
-			seg := stage(ctx, filepath.Dir(w.s.path), cols, rows[lo:hi], keyPos)
+			seg := stage(ctx, w.s.stageDir(), cols, rows[lo:hi], keyPos)
 			seg.end = hi
 			select {
 			case segs <- seg:
@@ -246,6 +247,15 @@ func stage(ctx context.Context, dir string, cols []column, rows []models.Row, ke
 	}
 	seg.err = err
 	return seg
+}
+
+// stageDir is the folder of the database file, or "" (the system temporary folder) for an
+// in-memory database.
+func (s *Store) stageDir() string {
+	if s.path == "" || strings.HasPrefix(s.path, ":memory:") {
+		return ""
+	}
+	return filepath.Dir(s.path)
 }
 
 // createTemp makes the staging file beside the database, or in the system temporary folder when

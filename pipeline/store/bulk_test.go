@@ -267,3 +267,30 @@ func TestUpsertLargeBatch(t *testing.T) {
 		t.Errorf("%d titles with a NUL byte, want %d", c, bulkThreshold)
 	}
 }
+
+// TestBulkLongLine stages a payload longer than read_csv's default line limit (2 MB).
+func TestBulkLongLine(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	big := []byte(`{"blob": "` + strings.Repeat("x\"y", 1_500_000) + `"}`)
+	big = []byte(strings.ReplaceAll(string(big), `x"y`, `x\"y`))
+	rows := []models.Row{models.RawRecord{Source: "s", Entity: "e", NativeID: "1", Payload: big, FetchedAt: at(1)}}
+	err := s.Write(ctx, func(w *Writer) error {
+		n, err := w.bulkLoad(ctx, "raw_records", rows, s.keys["raw_records"])
+		if err == nil && n != 1 {
+			err = fmt.Errorf("wrote %d rows", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := s.DB().QueryRow(`SELECT payload::VARCHAR FROM raw_records`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := json.Marshal(json.RawMessage(big)) // compacted, as the appender stores it
+	if got != string(want) {
+		t.Errorf("payload of %d bytes stored as %d bytes", len(want), len(got))
+	}
+}

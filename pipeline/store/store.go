@@ -294,9 +294,12 @@ func (w *Writer) QueryRow(ctx context.Context, query string, args ...any) *sql.R
 
 // Upsert writes rows, grouped by table, so that each key holds the last row given for it: rows whose
 // primary key exists are updated in place, the rest inserted. Within one call a repeated key keeps the
-// last row. Rows stream through DuckDB's appender into a temporary chunk that one
-// INSERT … ON CONFLICT DO UPDATE statement merges into the table. Tables without a primary key
-// get plain inserts (use Exec to delete first when replacing).
+// last row. Batches of 5,000 rows or more of one table are staged in a temporary CSV file beside the
+// database (removed afterwards) that one INSERT … SELECT FROM read_csv … ON CONFLICT DO UPDATE
+// statement merges into the table; smaller batches, and batches holding a string DuckDB's CSV reader
+// cannot carry (a NUL byte, invalid UTF-8), stream through DuckDB's appender instead. Both paths
+// store the same values. Tables without a primary key get plain inserts (use Exec to delete first
+// when replacing).
 func (w *Writer) Upsert(ctx context.Context, rows []models.Row) error {
 	if len(rows) == 0 {
 		return nil
