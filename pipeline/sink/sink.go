@@ -3,7 +3,6 @@
 package sink
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"database/sql"
@@ -156,14 +155,14 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 	return out, nil
 }
 
-// compact renders a payload as the JSON column stores it (the driver compacts JSON values), so an
-// unchanged payload compares equal.
+// compact renders a payload as the store writes it into the JSON column — json.Marshal of the raw
+// message: compacted, with <, > and & escaped — so an unchanged payload compares equal.
 func compact(p []byte) []byte {
-	var b bytes.Buffer
-	if err := json.Compact(&b, p); err != nil {
+	b, err := json.Marshal(json.RawMessage(p))
+	if err != nil {
 		return p
 	}
-	return b.Bytes()
+	return b
 }
 
 // strList passes a string slice as a DuckDB list parameter.

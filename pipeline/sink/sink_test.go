@@ -72,3 +72,24 @@ func TestCommitCountsAndCursor(t *testing.T) {
 		t.Fatalf("totals %+v", tot)
 	}
 }
+
+// TestUnchangedPayloadWithHTMLCharacters: a payload with <, > and & (escaped by the JSON column
+// writer) is recognised as unchanged on the second commit.
+func TestUnchangedPayloadWithHTMLCharacters(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(st, nil)
+	b := connectors.Batch{Entity: "issue", Raw: []models.RawRecord{{Source: "jira", Entity: "issue", NativeID: "1",
+		Payload: []byte(`{"summary": "a <b> & c \u2028"}`), FetchedAt: time.Now()}}}
+	if _, err := s.Commit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Commit(ctx, b)
+	if err != nil || c.Unchanged != 1 {
+		t.Fatalf("second commit %+v %v", c, err)
+	}
+}

@@ -242,19 +242,29 @@ func (s *Store) Write(ctx context.Context, fn func(w *Writer) error) (err error)
 	if s.readOnly {
 		return fmt.Errorf("store: %s is open read-only", s.path)
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: connect: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+	// BEGIN, ROLLBACK and COMMIT run on a context that cannot be cancelled: an interrupted BEGIN or
+	// COMMIT would leave it unknown whether a transaction is open on this pooled connection.
+	// Cancellation is honoured before BEGIN, inside fn, and before COMMIT.
+	bg := context.WithoutCancel(ctx)
+	if _, err := conn.ExecContext(bg, "BEGIN TRANSACTION"); err != nil {
+		discard(conn)
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			// Roll back on a fresh context: the caller's may be cancelled, which is often why we are here.
-			conn.ExecContext(context.Background(), "ROLLBACK")
+			if _, rerr := conn.ExecContext(bg, "ROLLBACK"); rerr != nil {
+				// The connection's state is unknown: never hand it out again.
+				discard(conn)
+			}
 		}
 	}()
 	w := &Writer{s: s, conn: conn}
@@ -264,11 +274,17 @@ func (s *Store) Write(ctx context.Context, fn func(w *Writer) error) (err error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if _, err := conn.ExecContext(bg, "COMMIT"); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	done = true
 	return nil
+}
+
+// discard closes a pooled connection instead of returning it to the pool (database/sql closes a
+// connection whose Raw callback reports driver.ErrBadConn).
+func discard(conn *sql.Conn) {
+	conn.Raw(func(any) error { return driver.ErrBadConn })
 }
 
 // Writer writes inside the transaction of one Write call.

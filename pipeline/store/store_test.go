@@ -202,3 +202,19 @@ func TestReadOnlyErrors(t *testing.T) {
 		t.Fatalf("child open of a held file did not report ErrLocked:\n%s", out)
 	}
 }
+
+// TestWriteAfterCancellation: cancelling writes at various moments never leaves a pooled
+// connection inside a transaction (the next Write would fail with "transaction within a transaction").
+func TestWriteAfterCancellation(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	rows := incidents(20000, "x")
+	for i := 0; i < 12; i++ {
+		cctx, cancel := context.WithTimeout(ctx, time.Duration(i)*3*time.Millisecond)
+		s.Write(cctx, func(w *Writer) error { return w.Upsert(cctx, rows) })
+		cancel()
+		if err := s.Write(ctx, func(w *Writer) error { return w.Upsert(ctx, rows[:10]) }); err != nil {
+			t.Fatalf("write after cancellation %d: %v", i, err)
+		}
+	}
+}
