@@ -88,7 +88,7 @@ func printDemo(f *Factory, res *demo.Result) error {
 	fmt.Fprintln(out, "not (yet) trained.")
 	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
 	db := res.Warehouse
-	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, aggregation, relative_change, ci_low, ci_high, q_value from estimates where aggregation in ('simple', 'overall') order by metric\"\n", db)
+	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, scale, round(estimate, 3) as estimate, round(ci_low, 3) as ci_low, round(ci_high, 3) as ci_high, round(relative_change, 3) as relative_change, round(q_value, 3) as q from estimates where aggregation in ('simple', 'overall') order by metric, method\"\n", db)
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select team_id, count(*) as incidents, round(median(value), 1) as median_hours from metric_events where metric = 'incident_resolve_hours' group by all order by incidents desc limit 10\"\n", db)
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select unit_id, status, treated_at, program from exposure order by treated_at nulls last\"\n", db)
 	return nil
