@@ -26,52 +26,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.OpenReadOnly(ctx, res.Warehouse)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	tc := res.Truth.Counts
-	// Archived repositories are skipped by default (github.include_archived), so their pull
-	// requests are not expected.
-	var archivedPRs, archivedMerged int
-	for _, rp := range res.Org.Repos {
-		if !rp.Archived {
-			continue
-		}
-		for _, pr := range rp.PullRequestsUpTo(res.Now) {
-			archivedPRs++
-			if pr.MergedAtNow(res.Now) {
-				archivedMerged++
-			}
-		}
-	}
-	if archivedPRs == 0 {
-		t.Log("note: the organisation has no archived repository with pull requests")
-	}
-	for _, c := range []struct {
-		what  string
-		query string
-		want  int
-	}{
-		{"incidents", `SELECT count(*) FROM incidents WHERE deleted_at IS NULL`, tc.Incidents},
-		{"escalated incidents", `SELECT count(*) FROM incidents WHERE escalation_count > 0`, tc.IncidentsEscalated},
-		{"log entries", `SELECT count(*) FROM incident_events`, tc.LogEntries},
-		{"tickets", `SELECT count(*) FROM tickets WHERE deleted_at IS NULL`, tc.Tickets},
-		{"reopened tickets", `SELECT count(*) FROM tickets WHERE deleted_at IS NULL AND reopen_count > 0`, tc.TicketsReopened},
-		{"pull requests", `SELECT count(*) FROM pull_requests`, tc.PullRequests - archivedPRs},
-		{"merged pull requests", `SELECT count(*) FROM pull_requests WHERE merged_at IS NOT NULL`, tc.PullRequestsMerged - archivedMerged},
-		{"production deployments", `SELECT count(*) FROM deployments`, tc.DeploymentsByEnv["production"]},
-		{"teams", `SELECT count(*) FROM teams`, tc.Teams},
-	} {
-		var got int
-		if err := st.DB().QueryRowContext(ctx, c.query).Scan(&got); err != nil {
-			t.Fatalf("%s: %v", c.what, err)
-		}
-		if got != c.want {
-			t.Errorf("%s: %d in the warehouse, %d in the simulator's truth", c.what, got, c.want)
-		}
-	}
+	checkCounts(t, res)
 	for _, f := range []string{"trainimpact.yaml", "teams.csv", "cohorts.csv", "truth.json", Marker} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("demo folder lacks %s", f)
@@ -130,6 +85,7 @@ func TestDemoPlacebo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkCounts(t, res) // with faults off, as TestDemoEndToEnd checks them with faults on
 	if len(res.Findings) < 10 {
 		t.Fatalf("only %d findings", len(res.Findings))
 	}
@@ -139,6 +95,58 @@ func TestDemoPlacebo(t *testing.T) {
 		}
 		if !math.IsNaN(f.Planted) && f.Planted != 0 {
 			t.Errorf("%s: planted %v, want 0", f.Metric, f.Planted)
+		}
+	}
+}
+
+// checkCounts compares the published warehouse with the simulator's truth.
+func checkCounts(t *testing.T, res *Result) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.OpenReadOnly(ctx, res.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tc := res.Truth.Counts
+	// Archived repositories are skipped by default (github.include_archived), so their pull
+	// requests are not expected.
+	var archivedPRs, archivedMerged int
+	for _, rp := range res.Org.Repos {
+		if !rp.Archived {
+			continue
+		}
+		for _, pr := range rp.PullRequestsUpTo(res.Now) {
+			archivedPRs++
+			if pr.MergedAtNow(res.Now) {
+				archivedMerged++
+			}
+		}
+	}
+	if archivedPRs == 0 {
+		t.Log("note: the organisation has no archived repository with pull requests")
+	}
+	for _, c := range []struct {
+		what  string
+		query string
+		want  int
+	}{
+		{"incidents", `SELECT count(*) FROM incidents WHERE deleted_at IS NULL`, tc.Incidents},
+		{"escalated incidents", `SELECT count(*) FROM incidents WHERE escalation_count > 0`, tc.IncidentsEscalated},
+		{"log entries", `SELECT count(*) FROM incident_events`, tc.LogEntries},
+		{"tickets", `SELECT count(*) FROM tickets WHERE deleted_at IS NULL`, tc.Tickets},
+		{"reopened tickets", `SELECT count(*) FROM tickets WHERE deleted_at IS NULL AND reopen_count > 0`, tc.TicketsReopened},
+		{"pull requests", `SELECT count(*) FROM pull_requests`, tc.PullRequests - archivedPRs},
+		{"merged pull requests", `SELECT count(*) FROM pull_requests WHERE merged_at IS NOT NULL`, tc.PullRequestsMerged - archivedMerged},
+		{"production deployments", `SELECT count(*) FROM deployments`, tc.DeploymentsByEnv["production"]},
+		{"teams", `SELECT count(*) FROM teams`, tc.Teams},
+	} {
+		var got int
+		if err := st.DB().QueryRowContext(ctx, c.query).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", c.what, err)
+		}
+		if got != c.want {
+			t.Errorf("%s: %d in the warehouse, %d in the simulator's truth", c.what, got, c.want)
 		}
 	}
 }
