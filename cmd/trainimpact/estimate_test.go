@@ -26,7 +26,7 @@ func estimateFactory() (*Factory, *bytes.Buffer, *bytes.Buffer) {
 // the multiplier-bootstrap standard errors land within 10% of the analytic ones.
 func TestEstimateMPDTA(t *testing.T) {
 	f, out, errOut := estimateFactory()
-	code := Main([]string{"estimate", "--panel", "../../../shared/reference/mpdta.csv", "--unit", "countyreal",
+	code := Main([]string{"estimate", "--panel", "../../reports/stats/testdata/mpdta.csv", "--unit", "countyreal",
 		"--time", "year", "--outcome", "lemp", "--group", "first.treat", "--control", "never", "--format", "json"}, f)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -79,8 +79,8 @@ func TestEstimateUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"estimate", "--unit", "u", "--time", "t", "--outcome", "y", "--group", "g"},                                          // no panel
 		{"estimate", "--panel", "x.csv", "--sql", "select 1", "--unit", "u", "--time", "t", "--outcome", "y", "--group", "g"}, // both
-		{"estimate", "--panel", "../../../shared/reference/mpdta.csv", "--unit", "nope", "--time", "year", "--outcome", "lemp", "--group", "first.treat"},
-		{"estimate", "--panel", "../../../shared/reference/mpdta.csv", "--unit", "countyreal", "--time", "year", "--outcome", "lemp", "--group", "first.treat", "--control", "sometimes"},
+		{"estimate", "--panel", "../../reports/stats/testdata/mpdta.csv", "--unit", "nope", "--time", "year", "--outcome", "lemp", "--group", "first.treat"},
+		{"estimate", "--panel", "../../reports/stats/testdata/mpdta.csv", "--unit", "countyreal", "--time", "year", "--outcome", "lemp", "--group", "first.treat", "--control", "sometimes"},
 		{"analyze", "--period", "2026-Q7"},
 	} {
 		f, _, errOut := estimateFactory()
