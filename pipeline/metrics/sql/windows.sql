@@ -1,35 +1,6 @@
 -- Before/after windows of every treated unit and metric: 'pre' = the $pre_days days before
 -- treated_at, 'post' = the $post_days days from treated_at + $washout days on; both end at the
 -- cut-off. One row per (metric, unit, window). Parameters as panel.sql plus $pre_days, $post_days.
-WITH units AS (
-    SELECT unit_id, CAST(treated_at AS TIMESTAMP) AS t0
-    FROM exposure
-    WHERE unit_type = $unit_type
-      AND treated_at IS NOT NULL
-      AND status <> 'not_yet'
-      AND NOT (status = 'dropout' AND $exclude_dropouts)
-      AND treated_at < CAST(timezone('UTC', CAST($cutoff AS TIMESTAMPTZ)) AS DATE)
-),
-events AS (
-    SELECT
-        m.metric,
-        u.unit_id,
-        CASE
-            WHEN ts >= u.t0 - to_days(CAST($pre_days AS INTEGER)) AND ts < u.t0 THEN 'pre'
-            WHEN ts >= u.t0 + to_days(CAST($washout AS INTEGER))
-             AND ts <  u.t0 + to_days(CAST($washout AS INTEGER) + CAST($post_days AS INTEGER)) THEN 'post'
-        END                                                            AS win,
-        m.value,
-        m.censored
-    FROM (SELECT metric,
-                 CASE WHEN $unit_type = 'team' THEN team_id ELSE person_id END AS unit_id,
-                 timezone('UTC', occurred_at) AS ts,
-                 value,
-                 censored
-          FROM metric_events
-          WHERE occurred_at < CAST($cutoff AS TIMESTAMPTZ) AND value IS NOT NULL) AS m
-    JOIN units AS u ON u.unit_id = m.unit_id
-)
 SELECT
     metric,
     unit_id,
@@ -39,7 +10,6 @@ SELECT
     favg(ln(greatest(value, 0.01))) FILTER (WHERE NOT censored)         AS mean_log,
     favg(value)                                                         AS mean,
     fsum(value)                                                         AS total
-FROM events
-WHERE win IS NOT NULL
+FROM window_events($unit_type, $cutoff, $pre_days, $washout, $post_days, $exclude_dropouts)
 GROUP BY metric, unit_id, win
 ORDER BY metric, unit_id, win
