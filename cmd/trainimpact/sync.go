@@ -51,8 +51,11 @@ source succeeds the warehouse is published; when some fail (exit 3) nothing is p
 				}
 			}
 			f.endProgress()
-			if err == nil {
-				err = f.afterWrite(ctx, s)
+			if err == nil || (errors.Is(err, syncer.ErrPartial) && opts.AllowPartial) {
+				// What did sync gets its identities, exposure and views before it is published.
+				if rerr := f.afterWrite(ctx, s); rerr != nil {
+					err = rerr
+				}
 			}
 			status := ""
 			if errors.Is(err, syncer.ErrPartial) {
