@@ -15,17 +15,8 @@ import (
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
-
-func openTemp(t testing.TB) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "work.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 func importOrg(t testing.TB, st *store.Store, o *org.Org) {
 	t.Helper()
@@ -60,7 +51,7 @@ func TestTeamExposureEqualsSimulatorTruth(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			o := org.Generate(org.Params{Seed: seed, Size: org.Small})
 			tr := o.Truth(o.Now)
-			st := openTemp(t)
+			st := storetest.Open(t)
 			importOrg(t, st, o)
 			got, err := Write(ctx, st, UnitTeam, DropoutsExclude, o.Now)
 			if err != nil {
@@ -111,7 +102,7 @@ func TestPersonExposureEqualsSimulatorTruth(t *testing.T) {
 	ctx := context.Background()
 	o := org.Generate(org.Params{Seed: 4, Size: org.Small})
 	tr := o.Truth(o.Now)
-	st := openTemp(t)
+	st := storetest.Open(t)
 	importOrg(t, st, o)
 	got, err := Compute(ctx, st, UnitPerson, DropoutsExclude, o.Now)
 	if err != nil {
@@ -172,7 +163,7 @@ gus@acme.example,c1,LET,2025-01-10,2025-03-20
 
 func handMade(t *testing.T) (*store.Store, time.Time) {
 	t.Helper()
-	st := openTemp(t)
+	st := storetest.Open(t)
 	dir := t.TempDir()
 	tp, cp := filepath.Join(dir, "teams.csv"), filepath.Join(dir, "cohorts.csv")
 	os.WriteFile(tp, []byte(teamsCSV), 0o644)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
 
 // BenchmarkResolveMedium resolves the accounts of the Medium simulator (about 300 employees).
@@ -13,7 +14,7 @@ func BenchmarkResolveMedium(b *testing.B) {
 	ctx := context.Background()
 	o := org.Generate(org.Params{Seed: 1, Size: org.Medium})
 	tr := o.Truth(o.Now)
-	st := openTemp(b)
+	st := storetest.Open(b)
 	importOrg(b, st, o)
 	rows := orgAccounts(b, o, tr)
 	if err := st.Write(ctx, func(w *store.Writer) error { return w.Upsert(ctx, rows) }); err != nil {

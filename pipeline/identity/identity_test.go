@@ -13,17 +13,8 @@ import (
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
-
-func openTemp(t testing.TB) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "work.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // importOrg imports the simulator's people files as of its Now.
 func importOrg(t testing.TB, st *store.Store, o *org.Org) {
@@ -105,7 +96,7 @@ func TestResolveReproducesSimulatorTruth(t *testing.T) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			o := org.Generate(org.Params{Seed: seed, Size: org.Small})
 			tr := o.Truth(o.Now)
-			st := openTemp(t)
+			st := storetest.Open(t)
 			importOrg(t, st, o)
 			if err := st.Write(ctx, func(w *store.Writer) error { return w.Upsert(ctx, orgAccounts(t, o, tr)) }); err != nil {
 				t.Fatal(err)

@@ -10,11 +10,12 @@ import (
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
 
 func TestRules(t *testing.T) {
 	ctx := context.Background()
-	st := openTemp(t)
+	st := storetest.Open(t)
 	dir := t.TempDir()
 	teams := filepath.Join(dir, "teams.csv")
 	ids := filepath.Join(dir, "identities.csv")

@@ -2,10 +2,6 @@ package people
 
 import (
 	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,52 +10,24 @@ import (
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
-
-func openTemp(t testing.TB) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "work.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // fingerprint hashes every row of the people tables in a fixed order.
 func fingerprint(t testing.TB, st *store.Store) string {
 	t.Helper()
-	h := sha256.New()
+	var qs []string
 	for _, tbl := range []string{"people", "teams", "team_memberships", "cohorts", "enrollments", "identity_overrides", "imports", "accounts"} {
-		rows, err := st.DB().Query(fmt.Sprintf("SELECT * FROM %s ORDER BY ALL", tbl))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(h, "%s|%v\n", tbl, vals)
-		}
-		rows.Close()
+		qs = append(qs, "SELECT * FROM "+tbl+" ORDER BY ALL")
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return storetest.Fingerprint(t, st, qs...)
 }
 
-func count(t testing.TB, st *store.Store, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := st.DB().QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
+// openTemp and count are the shared store test helpers.
+var (
+	openTemp = storetest.Open
+	count    = storetest.Count
+)
 
 // simFiles writes the simulator's teams.csv, cohorts.csv and identities.csv as of its Now.
 func simFiles(t testing.TB, o *org.Org) (teams, cohorts, identities string) {
