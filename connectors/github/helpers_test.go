@@ -2,11 +2,7 @@ package github
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"net/http"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +13,7 @@ import (
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/sink"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
 
 const tokenEnv = "SIM_GITHUB_TOKEN"
@@ -62,11 +59,7 @@ func testConnector(t testing.TB, cfg *Config, base http.RoundTripper, token stri
 
 func openSink(t testing.TB) (*store.Store, *sink.Sink) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	return st, sink.New(st, nil)
 }
 
@@ -86,29 +79,19 @@ var fingerprintTables = []string{"pull_requests", "pr_commits", "pr_reviews", "d
 // fingerprint hashes every row of the GitHub canonical tables in a fixed order.
 func fingerprint(t testing.TB, st *store.Store) string {
 	t.Helper()
-	h := sha256.New()
+	var qs []string
 	for _, tb := range fingerprintTables {
-		var s sql.NullString
-		q := "SELECT string_agg(x::VARCHAR, '\n' ORDER BY x::VARCHAR) FROM " + tb + " x"
+		q := "SELECT * FROM " + tb
 		if tb == "accounts" {
 			q += " WHERE source = 'github'"
 		}
-		if err := st.DB().QueryRow(q).Scan(&s); err != nil {
-			t.Fatalf("fingerprint %s: %v", tb, err)
-		}
-		h.Write([]byte(tb + "\x00" + s.String + "\x00"))
+		qs = append(qs, q+" ORDER BY ALL")
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return storetest.Fingerprint(t, st, qs...)
 }
 
-func count(t testing.TB, st *store.Store, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := st.DB().QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
-}
+// count is the shared store test helper.
+var count = storetest.Count
 
 // cancelAfter cancels a context once n requests have been sent through it.
 type cancelAfter struct {

@@ -2,11 +2,7 @@ package jira
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +15,7 @@ import (
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/sink"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
 
 var (
@@ -55,12 +52,7 @@ type testDB struct {
 
 func newDB(t testing.TB) *testDB {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return &testDB{st: st}
+	return &testDB{st: storetest.Open(t)}
 }
 
 func testConfig(srv *simulate.Server, mode apicommon.JiraMode) *Config {
@@ -119,40 +111,16 @@ func syncAndDerive(t testing.TB, ctx context.Context, s *Source, db *testDB, opt
 
 func (db *testDB) count(t testing.TB, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := db.st.DB().QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
+	return storetest.Count(t, db.st, q, args...)
 }
 
 // fingerprint is an ordered hash of every row of the Jira canonical tables.
 func (db *testDB) fingerprint(t testing.TB) string {
 	t.Helper()
-	h := sha256.New()
-	for _, q := range []string{
-		`SELECT x::VARCHAR FROM (SELECT t AS x, ticket_id FROM tickets t WHERE source = 'jira') ORDER BY ticket_id`,
-		`SELECT x::VARCHAR FROM (SELECT c AS x, change_id FROM ticket_changes c WHERE change_id LIKE 'jira:%') ORDER BY change_id`,
-		`SELECT x::VARCHAR FROM (SELECT a AS x, account_id FROM accounts a WHERE source = 'jira') ORDER BY account_id`,
-	} {
-		rows, err := db.st.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			var s sql.NullString
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			h.Write([]byte(s.String))
-			h.Write([]byte{0})
-			n++
-		}
-		rows.Close()
-		h.Write([]byte{byte(n), byte(n >> 8), byte(n >> 16)})
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	return storetest.Fingerprint(t, db.st,
+		`SELECT * FROM tickets WHERE source = 'jira' ORDER BY ticket_id`,
+		`SELECT * FROM ticket_changes WHERE change_id LIKE 'jira:%' ORDER BY change_id`,
+		`SELECT * FROM accounts WHERE source = 'jira' ORDER BY account_id`)
 }
 
 // killer is a base transport that cancels the sync's context after a number of requests.

@@ -2,12 +2,8 @@ package pagerduty_test
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
-	"fmt"
 	"net/http"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/sink"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/store/storetest"
 )
 
 const tokenEnv = "PD_TEST_TOKEN"
@@ -51,11 +48,7 @@ type db struct {
 
 func openDB(t testing.TB) *db {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	return &db{st: st, sink: sink.New(st, nil)}
 }
 
@@ -89,44 +82,16 @@ func syncOnce(ctx context.Context, t testing.TB, c *pagerduty.Connector, d *db, 
 
 func queryInt(t testing.TB, d *db, q string, args ...any) int {
 	t.Helper()
-	var n int
-	if err := d.st.DB().QueryRow(q, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", q, err)
-	}
-	return n
+	return storetest.Count(t, d.st, q, args...)
 }
 
 // fingerprint hashes every PagerDuty row of the canonical tables in a fixed order.
 func fingerprint(t testing.TB, d *db) string {
 	t.Helper()
-	h := sha256.New()
-	for _, q := range []string{
+	return storetest.Fingerprint(t, d.st,
 		`SELECT * FROM incidents WHERE source = 'pagerduty' ORDER BY incident_id`,
 		`SELECT * FROM incident_events WHERE event_id LIKE 'pagerduty:%' ORDER BY event_id`,
-		`SELECT * FROM accounts WHERE source = 'pagerduty' ORDER BY account_id`,
-	} {
-		rows, err := d.st.DB().Query(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		n := 0
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintf(h, "%v\n", vals)
-			n++
-		}
-		rows.Close()
-		fmt.Fprintf(h, "#%d\n", n)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+		`SELECT * FROM accounts WHERE source = 'pagerduty' ORDER BY account_id`)
 }
 
 // counting wraps a transport, counts requests and cancels after limit of them (0 = never).
