@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -56,8 +55,6 @@ func exitCode(err error) int {
 		return ExitUsage
 	case errors.Is(err, workspace.ErrBusy), errors.Is(err, store.ErrLocked):
 		return ExitLocked
-	case errors.Is(err, context.Canceled):
-		return ExitFailed
 	}
-	return ExitFailed
+	return ExitFailed // including cancellation (SIGINT)
 }

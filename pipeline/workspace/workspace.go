@@ -79,8 +79,9 @@ func Begin(ctx context.Context, cfg *config.Config, command string, now func() t
 // RunID returns the ledger id of this session.
 func (s *Session) RunID() string { return s.runID }
 
-// Finish records the outcome and, when cmdErr is nil (or publishPartial is set), publishes the
-// working database to the warehouse. It always releases the lock and closes the store.
+// Finish records the outcome in the runs ledger and, when cmdErr is nil or status is "partial",
+// publishes the working database to the warehouse. status "" means succeeded or failed by cmdErr.
+// It always releases the lock and closes the store.
 func (s *Session) Finish(ctx context.Context, cmdErr error, status string) error {
 	defer release(s.lock)
 	if status == "" {
