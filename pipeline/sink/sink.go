@@ -48,7 +48,8 @@ func (s *Sink) Totals() map[string]connectors.Counts {
 	return out
 }
 
-// payloadHash is DuckDB's md5 of the stored payload text, computed in Go for a new payload.
+// payloadHash is DuckDB's md5 of the stored payload text, computed in Go for a new payload (the
+// store keeps payloads verbatim, so the text is the payload's bytes).
 func payloadHash(p []byte) string {
 	h := md5.Sum(p)
 	return hex.EncodeToString(h[:])
@@ -144,7 +145,7 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 			c.New++
 		case nowDeleted && !p.deleted:
 			c.Deleted++
-		case p.hash != payloadHash(compact(r.Payload)) || p.deleted != nowDeleted:
+		case p.hash != payloadHash(r.Payload) || p.deleted != nowDeleted:
 			c.Updated++
 		default:
 			c.Unchanged++
@@ -153,16 +154,6 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 		out = append(out, r)
 	}
 	return out, nil
-}
-
-// compact renders a payload as the store writes it into the JSON column — json.Marshal of the raw
-// message: compacted, with <, > and & escaped — so an unchanged payload compares equal.
-func compact(p []byte) []byte {
-	b, err := json.Marshal(json.RawMessage(p))
-	if err != nil {
-		return p
-	}
-	return b
 }
 
 // strList passes a string slice as a DuckDB list parameter.

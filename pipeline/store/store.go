@@ -388,27 +388,27 @@ func (w *Writer) write(ctx context.Context, table string, rows []models.Row, key
 			rows = dedupeLast(rows, keyPositions(models.Columns(table), key))
 		}
 	}
-	if len(key) == 0 {
-		return w.appendRows(ctx, table, rows, "")
-	}
-	return w.appendRows(ctx, table, rows, upsertSQL(table, models.Columns(table), key))
+	return w.appendRows(ctx, table, rows, key)
 }
 
-// appendRows feeds rows to an appender: straight into the table when query is empty, otherwise into
-// the temporary chunk `appended_data` on which query runs at each flush.
-func (w *Writer) appendRows(ctx context.Context, table string, rows []models.Row, query string) error {
+// appendRows feeds rows to an appender. Without a key, and without JSON columns, they go straight
+// into the table. Otherwise they go into the temporary chunk `appended_data` on which an INSERT
+// (… ON CONFLICT (key) DO UPDATE when key is set) runs at each flush; JSON columns travel in it as
+// text (see jsonText) and are cast back, so that both write paths store the same JSON text.
+func (w *Writer) appendRows(ctx context.Context, table string, rows []models.Row, key []string) error {
+	cols := w.s.cols[table]
+	var jsonPos []int
+	for i, c := range cols {
+		if c.kind == kindJSON {
+			jsonPos = append(jsonPos, i)
+		}
+	}
 	return w.conn.Raw(func(dc any) error {
 		conn, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("store: unexpected driver connection %T", dc)
 		}
-		var a *duckdb.Appender
-		var err error
-		if query == "" {
-			a, err = duckdb.NewAppender(conn, "", "", table)
-		} else {
-			a, err = duckdb.NewTableAppender(conn, query, "", "", table, nil)
-		}
+		a, err := newAppender(conn, table, cols, key, len(jsonPos) > 0)
 		if err != nil {
 			return fmt.Errorf("store: appender for %s: %w", table, err)
 		}
@@ -419,7 +419,19 @@ func (w *Writer) appendRows(ctx context.Context, table string, rows []models.Row
 					return err
 				}
 			}
-			if err := a.AppendRow(r.Values()...); err != nil {
+			vals := r.Values()
+			for _, p := range jsonPos {
+				if p >= len(vals) || vals[p] == nil {
+					continue
+				}
+				text, err := jsonText(vals[p])
+				if err != nil {
+					a.Close()
+					return fmt.Errorf("store: write %s row %d, column %s: %w", table, i, cols[p].name, err)
+				}
+				vals[p] = text
+			}
+			if err := a.AppendRow(vals...); err != nil {
 				a.Close()
 				return fmt.Errorf("store: write %s row %d: %w", table, i, err)
 			}
@@ -429,6 +441,50 @@ func (w *Writer) appendRows(ctx context.Context, table string, rows []models.Row
 		}
 		return nil
 	})
+}
+
+// newAppender opens the appender appendRows uses for table: a plain table appender when there is
+// neither key nor JSON column, otherwise a query appender whose chunk has the table's column types
+// with JSON columns as VARCHAR.
+func newAppender(conn driver.Conn, table string, cols []column, key []string, hasJSON bool) (*duckdb.Appender, error) {
+	if len(key) == 0 && !hasJSON {
+		return duckdb.NewAppender(conn, "", "", table)
+	}
+	if !hasJSON {
+		return duckdb.NewTableAppender(conn, appendSQL(table, cols, key), "", "", table, nil)
+	}
+	types := make([]duckdb.TypeInfo, len(cols))
+	for i, c := range cols {
+		t, err := chunkType(c)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.name, err)
+		}
+		types[i] = t
+	}
+	return duckdb.NewQueryAppender(conn, appendSQL(table, cols, key), "", types, nil)
+}
+
+// chunkType is the appender chunk's type for a column: its own type, VARCHAR for JSON.
+func chunkType(c column) (duckdb.TypeInfo, error) {
+	simple := map[string]duckdb.Type{
+		"VARCHAR": duckdb.TYPE_VARCHAR, "JSON": duckdb.TYPE_VARCHAR, "TINYINT": duckdb.TYPE_TINYINT,
+		"SMALLINT": duckdb.TYPE_SMALLINT, "INTEGER": duckdb.TYPE_INTEGER, "BIGINT": duckdb.TYPE_BIGINT,
+		"UTINYINT": duckdb.TYPE_UTINYINT, "USMALLINT": duckdb.TYPE_USMALLINT, "UINTEGER": duckdb.TYPE_UINTEGER,
+		"UBIGINT": duckdb.TYPE_UBIGINT, "HUGEINT": duckdb.TYPE_HUGEINT, "DOUBLE": duckdb.TYPE_DOUBLE,
+		"FLOAT": duckdb.TYPE_FLOAT, "BOOLEAN": duckdb.TYPE_BOOLEAN, "DATE": duckdb.TYPE_DATE,
+		"TIMESTAMP WITH TIME ZONE": duckdb.TYPE_TIMESTAMP_TZ,
+	}
+	if t, ok := simple[c.typ]; ok {
+		return duckdb.NewTypeInfo(t)
+	}
+	if c.typ == "VARCHAR[]" {
+		v, err := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+		if err != nil {
+			return nil, err
+		}
+		return duckdb.NewListInfo(v)
+	}
+	return nil, fmt.Errorf("type %s not supported by the appender path", c.typ)
 }
 
 func keyPositions(cols, key []string) []int {
@@ -494,26 +550,37 @@ func keyOf(v []driver.Value, pos []int) string {
 	return string(b)
 }
 
-// upsertSQL builds the merge statement for a table from its column and key names (identifiers from
-// the embedded schema, never user input). The appended chunk's columns are col1..colN.
-func upsertSQL(table string, cols, key []string) string {
-	var sel, set []string
+// appendSQL builds the statement that moves the appender's chunk (columns col1..colN, JSON columns
+// as text) into the table: a plain INSERT without key, else an upsert. Identifiers come from the
+// catalog, never user input.
+func appendSQL(table string, cols []column, key []string) string {
+	var names, sel, set []string
 	isKey := map[string]bool{}
 	for _, k := range key {
 		isKey[k] = true
 	}
 	for i, c := range cols {
-		sel = append(sel, fmt.Sprintf("col%d AS %s", i+1, quoteIdent(c)))
-		if !isKey[c] {
-			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", quoteIdent(c), quoteIdent(c)))
+		q := quoteIdent(c.name)
+		names = append(names, q)
+		if c.kind == kindJSON {
+			sel = append(sel, fmt.Sprintf("CAST(col%d AS JSON) AS %s", i+1, q))
+		} else {
+			sel = append(sel, fmt.Sprintf("col%d AS %s", i+1, q))
+		}
+		if !isKey[c.name] {
+			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", q, q))
 		}
 	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM appended_data ON CONFLICT (%s) DO ",
-		quoteIdent(table), joinIdents(cols), strings.Join(sel, ", "), joinIdents(key))
-	if len(set) == 0 {
-		return q + "NOTHING"
+	stmt := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM appended_data", quoteIdent(table),
+		strings.Join(names, ", "), strings.Join(sel, ", "))
+	if len(key) == 0 {
+		return stmt
 	}
-	return q + "UPDATE SET " + strings.Join(set, ", ")
+	stmt += " ON CONFLICT (" + joinIdents(key) + ") DO "
+	if len(set) == 0 {
+		return stmt + "NOTHING"
+	}
+	return stmt + "UPDATE SET " + strings.Join(set, ", ")
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
