@@ -221,15 +221,20 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request) (*http.Respo
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 && resp.ContentLength < 64<<20 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(resp.Body)
 	resp.Body.Close()
+	body := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("httpx: read body: %w", err)
 	}
 	if resp.ContentLength >= 0 && int64(len(body)) != resp.ContentLength {
 		return nil, fmt.Errorf("httpx: body cut short: %d of %d bytes: %w", len(body), resp.ContentLength, io.ErrUnexpectedEOF)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = &Body{Reader: bytes.NewReader(body), b: body}
 	resp.ContentLength = int64(len(body))
 	t.notePrimaryLimit(resp)
 	return resp, nil
@@ -301,9 +306,28 @@ func retryAfter(resp *http.Response, now time.Time) (time.Duration, bool) {
 }
 
 func isSecondaryLimit(resp *http.Response) bool {
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(b))
+	b, _ := ReadBody(resp)
+	resp.Body = &Body{Reader: bytes.NewReader(b), b: b}
 	return bytes.Contains(bytes.ToLower(b), []byte("secondary rate limit"))
+}
+
+// Body is the body of a response the transport returns: read in full before RoundTrip returns (so
+// the per-attempt timeout covers it and a cut-short body is retried), readable as usual.
+type Body struct {
+	*bytes.Reader
+	b []byte
+}
+
+// Close implements io.Closer; there is nothing to release.
+func (b *Body) Close() error { return nil }
+
+// ReadBody returns the whole body of resp: without a copy when the transport read it (a *Body),
+// otherwise by reading it to the end. It does not close the body.
+func ReadBody(resp *http.Response) ([]byte, error) {
+	if b, ok := resp.Body.(*Body); ok {
+		return b.b, nil
+	}
+	return io.ReadAll(resp.Body)
 }
 
 // backoff is exponential with full jitter: uniform in [0, min(max, min·2^attempt)].

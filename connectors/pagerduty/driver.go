@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -159,29 +158,47 @@ func (e *StatusError) Unwrap() error {
 // get sends GET path?q through the go-pagerduty client (auth and Accept headers) and decodes the
 // body into out.
 func (c *Connector) get(ctx context.Context, entity, path string, q url.Values, out any) error {
+	body, err := c.fetch(ctx, entity, path, q)
+	if err != nil {
+		return err
+	}
+	return decode(path, body, out)
+}
+
+// decode reads a 200 answer's body into out.
+func decode(path string, body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("pagerduty: GET %s: decode: %w", path, err)
+	}
+	return nil
+}
+
+// fetch sends GET path?q through the go-pagerduty client (auth and Accept headers) and returns the
+// body of a 200 answer; other answers become errors (*StatusError, *connectors.AuthError).
+func (c *Connector) fetch(ctx context.Context, entity, path string, q url.Values) ([]byte, error) {
 	u := c.cfg.BaseURL + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
 	req, err := http.NewRequestWithContext(httpx.WithEntity(ctx, entity), http.MethodGet, u, nil)
 	if err != nil {
-		return fmt.Errorf("pagerduty: build request: %w", err)
+		return nil, fmt.Errorf("pagerduty: build request: %w", err)
 	}
 	resp, err := c.client.Do(req, true)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, ctx.Err()
 		}
-		return fmt.Errorf("pagerduty: GET %s: %w", path, err)
+		return nil, fmt.Errorf("pagerduty: GET %s: %w", path, err)
 	}
-	body, err := io.ReadAll(resp.Body)
+	body, err := httpx.ReadBody(resp)
 	resp.Body.Close()
 	if err != nil {
-		return fmt.Errorf("pagerduty: GET %s: read: %w", path, err)
+		return nil, fmt.Errorf("pagerduty: GET %s: read: %w", path, err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return c.authError(resp.StatusCode)
+		return nil, c.authError(resp.StatusCode)
 	case resp.StatusCode != http.StatusOK:
 		var e pd.APIError
 		msg := strings.TrimSpace(string(body))
@@ -194,10 +211,7 @@ func (c *Connector) get(ctx context.Context, entity, path string, q url.Values, 
 		if len(msg) > 300 {
 			msg = msg[:300]
 		}
-		return &StatusError{Path: path, Status: resp.StatusCode, Message: msg}
+		return nil, &StatusError{Path: path, Status: resp.StatusCode, Message: msg}
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("pagerduty: GET %s: decode: %w", path, err)
-	}
-	return nil
+	return body, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,7 +25,9 @@ import (
 const (
 	pageLimit = 100   // the API's largest page
 	maxOffset = 10000 // offset+limit above this answers 400
-	maxBatch  = 5000  // raw records per commit, at most (several pages are grouped when they queue up)
+	minBatch  = 5000  // raw records per commit, at least, until the stream ends (the store's bulk path starts here)
+	maxBatch  = 20000 // raw records per commit, at most (pages queued while the store was busy are grouped)
+	queued    = 256   // pages fetched ahead of the committer, at most: fetching goes on while a batch commits
 	splitSize = 8000  // a window holding more than maxOffset records is split into parts of about this many
 	lookupMax = 1000  // ids per stored-incident lookup
 )
@@ -55,6 +58,21 @@ type run struct {
 	seen    map[string]map[string]bool
 	counts  map[string]*connectors.Counts
 	started map[string]time.Time
+
+	// decoders bounds the goroutines decoding and mapping pages. That work takes CPU the requests
+	// in flight also need (the client's reads, and a local server's rendering), so pages are
+	// decoded on fewer goroutines than there are cores and a request never waits behind a burst
+	// of decoding. A stream's page handler holds a slot; see offCPU.
+	decoders chan struct{}
+}
+
+// offCPU runs f, which waits on the network or the database, without holding the caller's decoder
+// slot, and takes a slot again before returning (slots are only ever held for CPU work, so this
+// wait is short).
+func (r *run) offCPU(f func() error) error {
+	<-r.decoders
+	defer func() { r.decoders <- struct{}{} }()
+	return f()
 }
 
 func set(ss []string) map[string]bool {
@@ -74,7 +92,8 @@ func (c *Connector) Sync(ctx context.Context, sink connectors.Sink, opts connect
 	r := &run{c: c, sink: sink, opts: opts, now: c.now().UTC().Truncate(time.Second), since: c.cfg.Since.UTC(),
 		services: set(c.cfg.Services), urgencies: set(c.cfg.Urgencies), teams: set(c.cfg.Teams),
 		fresh: map[string]time.Time{}, dropped: map[string]bool{}, seen: map[string]map[string]bool{},
-		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{}}
+		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{},
+		decoders: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
 	err := r.reference(ctx)
 	if err == nil {
 		err = r.incidents(ctx)
@@ -303,7 +322,7 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 	r.begin(s.entity)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	results := make(chan *result, 4*r.c.transport.Concurrency())
+	results := make(chan *result, queued)
 	slots := make(chan struct{}, 2*r.c.transport.Concurrency())
 	var wg sync.WaitGroup
 	var spawn func(f func(context.Context) error)
@@ -331,11 +350,15 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 			return context.Cause(ctx)
 		}
 	}
+	decoders := r.decoders
 	var pageAt func(w *window, offset int) func(context.Context) error
+	// process decodes a page's items (holding a decoder slot), schedules the window's next page and
+	// hands the result to the committer.
 	process := func(ctx context.Context, w *window, offset int, p *page) error {
 		if p.More && int64(offset+pageLimit) == w.next.Load() {
 			next := offset + pageLimit
 			if next+pageLimit > maxOffset {
+				<-decoders
 				return fmt.Errorf("pagerduty: %s %s..%s grew past the offset cap: %w", s.key, w.since.Format(time.RFC3339), w.until.Format(time.RFC3339), ErrWindowTooDense)
 			}
 			if w.next.CompareAndSwap(int64(next), int64(next+pageLimit)) {
@@ -344,11 +367,30 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 			}
 		}
 		res, err := s.handle(ctx, p.items(s.key))
+		<-decoders
 		if err != nil {
 			return err
 		}
 		res.win, res.more = w, p.More
 		return send(ctx, res)
+	}
+	// fetchPage gets one page and decodes its envelope; on success the caller holds a decoder slot,
+	// which process releases.
+	fetchPage := func(ctx context.Context, q url.Values, p *page) error {
+		body, err := r.c.fetch(ctx, s.entity, s.path, q)
+		if err != nil {
+			return err
+		}
+		select {
+		case decoders <- struct{}{}:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		if err := decode(s.path, body, p); err != nil {
+			<-decoders
+			return err
+		}
+		return nil
 	}
 	query := func(w *window, offset int, total bool) url.Values {
 		q := url.Values{}
@@ -367,7 +409,7 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 	pageAt = func(w *window, offset int) func(context.Context) error {
 		return func(ctx context.Context) error {
 			var p page
-			if err := r.c.get(ctx, s.entity, s.path, query(w, offset, false), &p); err != nil {
+			if err := fetchPage(ctx, query(w, offset, false), &p); err != nil {
 				return err
 			}
 			return process(ctx, w, offset, &p)
@@ -377,10 +419,11 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 	first = func(w *window) func(context.Context) error {
 		return func(ctx context.Context) error {
 			var p page
-			if err := r.c.get(ctx, s.entity, s.path, query(w, 0, true), &p); err != nil {
+			if err := fetchPage(ctx, query(w, 0, true), &p); err != nil {
 				return err
 			}
 			if p.Total != nil && *p.Total > maxOffset {
+				<-decoders // the probe's items are listed again by the parts
 				parts := (*p.Total + splitSize - 1) / splitSize
 				step := (w.until.Sub(w.since) / time.Duration(parts)).Truncate(time.Second)
 				if step < time.Second {
@@ -423,6 +466,8 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 		close(results)
 	}()
 
+	// The committer takes pages in groups of at least minBatch records (fewer only at the end of the
+	// stream), plus whatever queued up while the previous group was committing, up to maxBatch.
 	var commitErr error
 	for res := range results {
 		if commitErr != nil || ctx.Err() != nil {
@@ -430,6 +475,12 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 		}
 		group := []*result{res}
 		n := len(res.raws)
+		for open := true; open && n < minBatch; {
+			var more *result
+			if more, open = <-results; open {
+				group, n = append(group, more), n+len(more.raws)
+			}
+		}
 	drain:
 		for n < maxBatch {
 			select {
@@ -611,7 +662,11 @@ func (r *run) handleLogEntries(ctx context.Context, items []json.RawMessage) (*r
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		stored, err := r.sink.Raw(ctx, Source, EntityIncident, ids)
+		var stored []models.RawRecord
+		err := r.offCPU(func() (err error) {
+			stored, err = r.sink.Raw(ctx, Source, EntityIncident, ids)
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("pagerduty: read stored incidents: %w", err)
 		}
@@ -626,7 +681,7 @@ func (r *run) handleLogEntries(ctx context.Context, items []json.RawMessage) (*r
 	}
 	res := &result{}
 	if len(need) > 0 {
-		if err := r.refetch(ctx, need, res); err != nil {
+		if err := r.offCPU(func() error { return r.refetch(ctx, need, res) }); err != nil {
 			return nil, err
 		}
 	}
