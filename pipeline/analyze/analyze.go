@@ -274,37 +274,42 @@ func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, sur
 	head := newRow(m, MethodDiD, AggSimple, scale)
 
 	// --- Panel: outcome per cell, periods with too many open items left out for durations.
-	var panel PanelData
+	var panel intPanel
 	var excluded bool
 	var preSum, preW float64 // treated pre-treatment cells, event-weighted
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
-	if p != nil {
+	if p != nil && len(p.Cells) > 0 {
 		n := len(p.Cells)
-		panel = PanelData{Unit: make([]string, 0, n), Time: make([]int, 0, n), Group: make([]int, 0, n), Y: make([]float64, 0, n)}
-		drop := map[int]bool{}
+		panel = intPanel{unit: make([]int, 0, n), time: make([]int, 0, n), group: make([]int, 0, n), y: make([]float64, 0, n),
+			units: len(p.Units)}
+		lo, hi := p.Cells[0].Period, p.Cells[0].Period
+		for _, cell := range p.Cells {
+			lo, hi = min(lo, cell.Period), max(hi, cell.Period)
+		}
+		drop := make([]bool, hi-lo+1) // by period - lo
 		if m.Kind == queries.KindDuration {
-			n, c := map[int]int64{}, map[int]int64{}
+			n, c := make([]int64, hi-lo+1), make([]int64, hi-lo+1)
 			for _, cell := range p.Cells {
-				n[cell.Period] += cell.N
-				c[cell.Period] += cell.NCensored
+				n[cell.Period-lo] += cell.N
+				c[cell.Period-lo] += cell.NCensored
 			}
 			for t := range n {
-				if float64(c[t]) > a.MaxCensored*float64(n[t]) {
+				if n[t] > 0 && float64(c[t]) > a.MaxCensored*float64(n[t]) {
 					drop[t] = true
 					excluded = true
 				}
 			}
 		}
 		for _, cell := range p.Cells {
-			if drop[cell.Period] {
+			if drop[cell.Period-lo] {
 				continue
 			}
 			y := cellOutcome(m.Kind, cell)
 			if math.IsNaN(y) {
 				continue
 			}
-			panel.Add(cell.Unit, cell.Period, cell.Group, y)
+			panel.add(cell.Unit, cell.Period, cell.Group, y)
 			if cell.Group > 0 && cell.Group-cell.TreatedPeriod > washout {
 				washout = cell.Group - cell.TreatedPeriod
 			}
@@ -332,7 +337,7 @@ func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, sur
 	}
 	// The base period of a cohort must precede its washout: the washout periods count as
 	// anticipation (did's base period is g − 1 − anticipation), on top of any configured.
-	res, err := EstimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
+	res, err := estimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
 		Bootstrap: a.Bootstrap, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
 	if err != nil {
 		head.Flags = append(flags, FlagNotEstimable)
@@ -392,29 +397,29 @@ func mde(se, alpha float64) float64 {
 
 // imbalanced reports a standardized difference above 0.25 between the pre-treatment outcome
 // levels of ever-treated units (their cells before g) and comparison units (all their cells).
-func imbalanced(p *PanelData) bool {
-	type acc struct{ s, n float64 }
-	tr, co := map[string]*acc{}, map[string]*acc{}
-	for i, u := range p.Unit {
-		var m map[string]*acc
+func imbalanced(p *intPanel) bool {
+	type acc struct {
+		s, n    float64
+		treated bool
+	}
+	units := make([]acc, p.units)
+	for i, u := range p.unit {
 		switch {
-		case p.Group[i] == 0:
-			m = co
-		case p.Time[i] < p.Group[i]:
-			m = tr
+		case p.group[i] == 0:
+		case p.time[i] < p.group[i]:
+			units[u].treated = true
 		default:
 			continue
 		}
-		if m[u] == nil {
-			m[u] = &acc{}
-		}
-		m[u].s += p.Y[i]
-		m[u].n++
+		units[u].s += p.y[i]
+		units[u].n++
 	}
-	mv := func(m map[string]*acc) (mean, v float64, n int) {
+	mv := func(treated bool) (mean, v float64, n int) {
 		var xs []float64
-		for _, a := range m {
-			xs = append(xs, a.s/a.n)
+		for _, a := range units {
+			if a.n > 0 && a.treated == treated {
+				xs = append(xs, a.s/a.n)
+			}
 		}
 		n = len(xs)
 		if n < 2 {
@@ -429,8 +434,8 @@ func imbalanced(p *PanelData) bool {
 		}
 		return mean, v / float64(n-1), n
 	}
-	m1, v1, n1 := mv(tr)
-	m0, v0, n0 := mv(co)
+	m1, v1, n1 := mv(true)
+	m0, v0, n0 := mv(false)
 	if n1 < 2 || n0 < 2 || v1+v0 == 0 {
 		return false
 	}

@@ -73,6 +73,24 @@ func EstimateDiD(p *PanelData, o DiDOptions) (*DiDResult, error) {
 	for i, u := range p.Unit {
 		unit[i] = ids[u]
 	}
+	return estimateDiD(&intPanel{unit: unit, time: p.Time, group: p.Group, y: p.Y, units: len(names) + 1}, o)
+}
+
+// intPanel is a PanelData whose units are numbered 0 ≤ unit < units in the order of their ids
+// (what EstimateDiD makes of the strings, and what metrics.Panel hands over directly).
+type intPanel struct {
+	unit, time, group []int
+	y                 []float64
+	units             int
+}
+
+func (p *intPanel) add(unit, t, g int, y float64) {
+	p.unit, p.time, p.group, p.y = append(p.unit, unit), append(p.time, t), append(p.group, g), append(p.y, y)
+}
+
+// estimateDiD is EstimateDiD on numbered units. Only the order of the numbers matters: the
+// bootstrap draws one multiplier per unit in that order.
+func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 	alpha := o.Alpha
 	if alpha == 0 {
 		alpha = 0.05
@@ -84,7 +102,7 @@ func EstimateDiD(p *PanelData, o DiDOptions) (*DiDResult, error) {
 	if o.NotYetTreated {
 		opts.Control = stats.ControlNotYetTreated
 	}
-	gt, err := stats.ATTGT(unit, p.Time, p.Group, p.Y, nil, opts)
+	gt, err := stats.ATTGT(p.unit, p.time, p.group, p.y, nil, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -108,13 +126,13 @@ func EstimateDiD(p *PanelData, o DiDOptions) (*DiDResult, error) {
 	for _, g := range gt.Groups {
 		est[g] = true
 	}
-	seen := map[int]bool{}
-	for i, u := range unit {
+	seen := make([]bool, p.units)
+	for i, u := range p.unit {
 		if seen[u] {
 			continue
 		}
 		seen[u] = true
-		if est[p.Group[i]] {
+		if est[p.group[i]] {
 			r.NTreated++
 		}
 	}

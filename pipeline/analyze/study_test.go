@@ -30,6 +30,7 @@ func simOrg(rng *rand.Rand, effect float64) *metrics.Panel {
 		trend[t] = trend[t-1] + rng.NormFloat64()*0.1
 	}
 	for u := range 60 {
+		p.Units = append(p.Units, fmt.Sprintf("u%02d", u))
 		treatedPeriod := 0
 		if u < 40 {
 			treatedPeriod = 6 + 3*(u/10)
@@ -48,7 +49,7 @@ func simOrg(rng *rand.Rand, effect float64) *metrics.Panel {
 			if g > 0 && t >= g {
 				y += effect
 			}
-			p.Cells = append(p.Cells, metrics.Cell{Unit: fmt.Sprintf("u%02d", u), Period: t, Group: g,
+			p.Cells = append(p.Cells, metrics.Cell{Unit: u, Period: t, Group: g,
 				TreatedPeriod: treatedPeriod, N: int64(n), MeanLog: y})
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -99,7 +100,8 @@ func (o Options) params() map[string]any {
 
 // Cell is one unit × period cell of a metric's panel.
 type Cell struct {
-	Unit   string
+	// Unit is the cell's unit: an index into its Panel's Units.
+	Unit   int
 	Period int // consecutive period index (period_index macro)
 	Group  int // unit's first treated period, 0 when it has no treatment date
 	// TreatedPeriod is the period containing the treatment date (0 when none); the cells from it
@@ -118,7 +120,10 @@ type Cell struct {
 // Panel is one metric's unit × period panel, ordered by unit then period.
 type Panel struct {
 	Metric string
-	Cells  []Cell
+	// Units are the unit ids, in ascending byte order (as sort.Strings), shared by every panel
+	// of one Panels call; Cell.Unit indexes it, so ordering cells by Unit orders them by unit id.
+	Units []string
+	Cells []Cell
 }
 
 func nf(v sql.NullFloat64) float64 {
@@ -128,9 +133,26 @@ func nf(v sql.NullFloat64) float64 {
 	return v.Float64
 }
 
-// Panels aggregates metric_events into one panel per metric (see panel.sql for the rules).
+// withUnits returns the embedded file name with {{UNITS}} replaced by units.sql.
+func withUnits(name string) string {
+	return strings.Replace(sqlText(name), "{{UNITS}}", sqlText("units.sql"), 1)
+}
+
+// Panels aggregates metric_events into one panel per metric (see panel.sql for the rules). The
+// cells cross the driver as numbers only (metric position, unit number, period, counts, means)
+// and are put in unit-id then period order here, which is cheaper than sorting them in DuckDB.
 func Panels(ctx context.Context, db DB, o Options) (map[string]*Panel, error) {
-	q, args, err := queries.BindNamed("panel.sql", sqlText("panel.sql"), o.params())
+	p := o.params()
+	names, err := panelMetrics(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	units, perm, err := panelUnits(ctx, db, p)
+	if err != nil {
+		return nil, err
+	}
+	p["metrics"] = names
+	q, args, err := queries.BindNamed("panel.sql", withUnits("panel.sql"), p)
 	if err != nil {
 		return nil, err
 	}
@@ -139,26 +161,199 @@ func Panels(ctx context.Context, db DB, o Options) (map[string]*Panel, error) {
 		return nil, fmt.Errorf("metrics: panels: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]*Panel{}
-	var cur *Panel
+	// Rows come in hash-aggregate order: collect them flat, then order them by metric, unit and
+	// period with two stable counting sorts over row numbers (period, then metric × unit).
+	var raw rawCells
+	var v [8]any
+	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]}
+	lo, hi := math.MaxInt, math.MinInt
 	for rows.Next() {
-		var metric string
-		var c Cell
-		var meanLog, mean, total sql.NullFloat64
-		if err := rows.Scan(&metric, &c.Unit, &c.Period, &c.Group, &c.TreatedPeriod, &c.N, &c.NCensored, &meanLog, &mean, &total); err != nil {
+		// Scanning into any skips database/sql's reflection for every value.
+		if err := rows.Scan(ptrs...); err != nil {
 			return nil, fmt.Errorf("metrics: panels: %w", err)
 		}
-		c.MeanLog, c.Mean, c.Total = nf(meanLog), nf(mean), nf(total)
-		if cur == nil || cur.Metric != metric {
-			cur = &Panel{Metric: metric}
-			out[metric] = cur
+		k, u, period := asInt(v[0]), asInt(v[1]), asInt(v[2])
+		n, okN := v[3].(int64)
+		nc, okC := v[4].(int64)
+		if k < 0 || k >= len(names) || u < 0 || u >= len(units) || period < 0 || !okN || !okC {
+			return nil, fmt.Errorf("metrics: panels: unexpected row %v", v)
 		}
-		cur.Cells = append(cur.Cells, c)
+		lo, hi = min(lo, period), max(hi, period)
+		raw.add(rawCell{k: int32(k), unit: int32(perm[u]), num: int32(u), period: int32(period), n: n, nCensored: nc,
+			meanLog: asFloat(v[5]), mean: asFloat(v[6]), total: asFloat(v[7])})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("metrics: panels: %w", err)
 	}
+	ids := make([]string, len(units))
+	for i, un := range units {
+		ids[perm[i]] = un.id
+	}
+	out := map[string]*Panel{}
+	if raw.n == 0 {
+		return out, nil
+	}
+	byPeriod := countingOrder(nil, raw.n, hi-lo+1, func(i int32) int { return int(raw.at(i).period) - lo })
+	nu := len(units)
+	order := countingOrder(byPeriod, raw.n, len(names)*nu, func(i int32) int { r := raw.at(i); return int(r.k)*nu + int(r.unit) })
+	for start := 0; start < len(order); {
+		k := raw.at(order[start]).k
+		end := start
+		for end < len(order) && raw.at(order[end]).k == k {
+			end++
+		}
+		cells := make([]Cell, end-start)
+		for j, i := range order[start:end] {
+			r := raw.at(i)
+			un := &units[r.num]
+			cells[j] = Cell{Unit: int(r.unit), Period: int(r.period), Group: un.g, TreatedPeriod: un.treatedPeriod,
+				N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total}
+		}
+		out[names[k]] = &Panel{Metric: names[k], Units: ids, Cells: cells}
+		start = end
+	}
 	return out, nil
+}
+
+// rawCell is one row of panel.sql as read: k the metric's position, num the unit's number in the
+// SQL, unit its position in unit-id order.
+type rawCell struct {
+	k, num, unit, period int32
+	n, nCensored         int64
+	meanLog, mean, total float64
+}
+
+// rawCells stores rows in blocks of fixed size: appending never copies (growing one slice of
+// millions of rows costs more in copies and fresh pages than reading them).
+type rawCells struct {
+	blocks [][]rawCell
+	n      int
+}
+
+const rawBlock = 1 << 16
+
+func (c *rawCells) add(r rawCell) {
+	if c.n%rawBlock == 0 {
+		c.blocks = append(c.blocks, make([]rawCell, 0, rawBlock))
+	}
+	b := &c.blocks[len(c.blocks)-1]
+	*b = append(*b, r)
+	c.n++
+}
+
+func (c *rawCells) at(i int32) *rawCell { return &c.blocks[i/rawBlock][i%rawBlock] }
+
+// countingOrder returns the row numbers of in (0..n-1 when in is nil) stably ordered by key, which
+// lies in [0, buckets).
+func countingOrder(in []int32, n, buckets int, key func(int32) int) []int32 {
+	next := make([]int, buckets+1)
+	for i := range n {
+		r := int32(i)
+		if in != nil {
+			r = in[i]
+		}
+		next[key(r)+1]++
+	}
+	for b := range buckets {
+		next[b+1] += next[b]
+	}
+	out := make([]int32, n)
+	for i := range n {
+		r := int32(i)
+		if in != nil {
+			r = in[i]
+		}
+		b := key(r)
+		out[next[b]] = r
+		next[b]++
+	}
+	return out
+}
+
+func asInt(v any) int {
+	switch x := v.(type) {
+	case int32:
+		return int(x)
+	case int64:
+		return int(x)
+	}
+	return -1
+}
+
+func asFloat(v any) float64 {
+	if x, ok := v.(float64); ok {
+		return x
+	}
+	return math.NaN() // NULL
+}
+
+// panelMetrics lists the metrics of metric_events in name order (panel_metrics.sql).
+func panelMetrics(ctx context.Context, db DB) ([]string, error) {
+	rows, err := db.Query(ctx, sqlText("panel_metrics.sql"))
+	if err != nil {
+		return nil, fmt.Errorf("metrics: panel metrics: %w", err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var m string
+		if err := rows.Scan(&m); err != nil {
+			return nil, fmt.Errorf("metrics: panel metrics: %w", err)
+		}
+		names = append(names, m)
+	}
+	return names, rows.Err()
+}
+
+type panelUnit struct {
+	id               string
+	g, treatedPeriod int
+}
+
+// panelUnits returns the units of panel_units.sql indexed by their number in panel.sql, and perm:
+// perm[number] is the unit's position in byte order of unit ids. The SQL numbers units in
+// DuckDB's ORDER BY unit_id, which a non-default collation could make differ from Go's order.
+func panelUnits(ctx context.Context, db DB, p map[string]any) ([]panelUnit, []int, error) {
+	q, args, err := queries.BindNamed("panel_units.sql", withUnits("panel_units.sql"), p)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("metrics: panel units: %w", err)
+	}
+	defer rows.Close()
+	var units []panelUnit
+	var nums []int
+	for rows.Next() {
+		var num int
+		var u panelUnit
+		if err := rows.Scan(&num, &u.id, &u.g, &u.treatedPeriod); err != nil {
+			return nil, nil, fmt.Errorf("metrics: panel units: %w", err)
+		}
+		units = append(units, u)
+		nums = append(nums, num)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("metrics: panel units: %w", err)
+	}
+	byNum := make([]panelUnit, len(units))
+	for i, n := range nums {
+		if n < 0 || n >= len(units) {
+			return nil, nil, fmt.Errorf("metrics: panel units: unit number %d out of range", n)
+		}
+		byNum[n] = units[i]
+	}
+	order := make([]int, len(byNum))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return byNum[order[a]].id < byNum[order[b]].id })
+	perm := make([]int, len(byNum))
+	for pos, n := range order {
+		perm[n] = pos
+	}
+	return byNum, perm, nil
 }
 
 // Window is one treated unit's events of one metric before or after treatment.

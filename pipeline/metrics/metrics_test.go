@@ -80,7 +80,7 @@ func TestPanels(t *testing.T) {
 		for m, pn := range p {
 			cells[m] = map[key]Cell{}
 			for _, c := range pn.Cells {
-				cells[m][key{c.Unit, c.Period}] = c
+				cells[m][key{pn.Units[c.Unit], c.Period}] = c
 			}
 		}
 		feb, may := (2025-1970)*12+1, (2025-1970)*12+4

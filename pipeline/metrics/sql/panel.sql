@@ -1,50 +1,63 @@
--- Unit × period cells of every metric, for the DiD. One row per (metric, unit, period) with the
--- unit's treatment group g: the first whole period starting on or after treated_at + washout
--- (0 when the unit has no treatment date), and treated_period, the period containing treated_at
--- (0 when none). Cells from treated_period up to g (the washout) are dropped. Units need an exposure row; events without a unit are left out.
+-- Unit × period cells of every metric, for the DiD: one row per (metric, unit, period) with the
+-- event count, the censored count and the means. Metrics and units come as integers so that
+-- millions of cells cross the driver cheaply: k is the metric's 0-based position in $metrics
+-- (panel_metrics.sql) and unit the unit's number (units.sql, listed by panel_units.sql).
+-- Units need an exposure row; events without a unit are left out. The cells from the period
+-- containing treated_at up to g (the washout) are dropped. Rows come in no particular order.
 -- Medians are not computed per cell (a holistic aggregate over millions of cells is the most
 -- expensive part of the query and no estimator uses them); Kaplan–Meier reports medians.
+-- Periods are computed from make_timestamp(epoch_us(occurred_at)), the UTC wall time of the
+-- event: the same value as timezone('UTC', occurred_at) without a time-zone lookup per event.
 -- Parameters: $unit_type (team|person), $period (month|quarter|week), $washout (days),
--- $cutoff (TIMESTAMPTZ; events at or after it are unknown), $exclude_dropouts (BOOLEAN).
+-- $cutoff (TIMESTAMPTZ; events at or after it are unknown), $exclude_dropouts (BOOLEAN),
+-- $metrics (VARCHAR[]).
 WITH units AS (
+{{UNITS}}
+),
+metric_ids AS (
     SELECT
-        unit_id,
-        status,
-        treated_at,
-        CASE WHEN treated_at IS NULL THEN 0
-             ELSE period_index(treated_at + to_days(CAST($washout AS INTEGER)) - INTERVAL 1 DAY, $period) + 1
-        END                                                            AS g,
-        period_index(treated_at, $period)                             AS treated_period
-    FROM exposure
-    WHERE unit_type = $unit_type
-      AND NOT (status = 'dropout' AND $exclude_dropouts)
+        unnest(CAST($metrics AS VARCHAR[]))                              AS metric,
+        CAST(generate_subscripts(CAST($metrics AS VARCHAR[]), 1) - 1 AS INTEGER) AS k
 ),
 events AS (
     SELECT
         m.metric,
-        CASE WHEN $unit_type = 'team' THEN m.team_id ELSE m.person_id END   AS unit_id,
-        period_index(timezone('UTC', m.occurred_at), $period)               AS period,
+        u.unit,
+        CAST(period_index(make_timestamp(epoch_us(m.occurred_at)), $period) AS INTEGER) AS period,
+        u.g,
+        u.treated_period,
         m.value,
         m.censored
     FROM metric_events AS m
+    JOIN units AS u
+      ON u.unit_id = CASE WHEN $unit_type = 'team' THEN m.team_id ELSE m.person_id END
     WHERE m.occurred_at < CAST($cutoff AS TIMESTAMPTZ)
       AND m.value IS NOT NULL
+),
+cells AS (
+    SELECT
+        metric,
+        unit,
+        period,
+        count(*)                                                       AS n,
+        count(*) FILTER (WHERE censored)                               AS n_censored,
+        favg(ln(greatest(value, 0.01))) FILTER (WHERE NOT censored)     AS mean_log,
+        favg(value)                                                     AS mean,
+        fsum(value)                                                     AS total
+    FROM events
+    WHERE treated_period IS NULL
+       OR period < treated_period
+       OR period >= g
+    GROUP BY metric, unit, period
 )
 SELECT
-    e.metric,
-    e.unit_id,
-    e.period,
-    u.g,
-    coalesce(u.treated_period, 0)                                      AS treated_period,
-    count(*)                                                           AS n,
-    count(*) FILTER (WHERE e.censored)                                 AS n_censored,
-    favg(ln(greatest(e.value, 0.01))) FILTER (WHERE NOT e.censored)     AS mean_log,
-    favg(e.value)                                                       AS mean,
-    fsum(e.value)                                                       AS total
-FROM events AS e
-JOIN units AS u ON u.unit_id = e.unit_id
-WHERE u.treated_period IS NULL
-   OR e.period < u.treated_period
-   OR e.period >= u.g
-GROUP BY e.metric, e.unit_id, e.period, u.g, u.treated_period
-ORDER BY e.metric, e.unit_id, e.period
+    k.k,
+    c.unit,
+    c.period,
+    c.n,
+    c.n_censored,
+    c.mean_log,
+    c.mean,
+    c.total
+FROM cells AS c
+JOIN metric_ids AS k ON k.metric = c.metric
