@@ -190,6 +190,24 @@ type page struct {
 	Total              *int              `json:"total"`
 }
 
+// setItems puts items under key.
+func (p *page) setItems(key string, items []json.RawMessage) {
+	switch key {
+	case "users":
+		p.Users = items
+	case "teams":
+		p.Teams = items
+	case "services":
+		p.Services = items
+	case "escalation_policies":
+		p.EscalationPolicies = items
+	case "incidents":
+		p.Incidents = items
+	default:
+		p.LogEntries = items
+	}
+}
+
 func (p *page) items(key string) []json.RawMessage {
 	switch key {
 	case "users":
@@ -386,7 +404,7 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 		case <-ctx.Done():
 			return context.Cause(ctx)
 		}
-		if err := decode(s.path, body, p); err != nil {
+		if err := decodePage(s.path, body, s.key, p); err != nil {
 			<-decoders
 			return err
 		}

@@ -96,10 +96,25 @@ func (c column) selectExpr() string {
 	return q
 }
 
+// readCSV is the read_csv call that reads a staged file with the table's columns. path is a file the
+// store created; identifiers come from the catalog.
+func readCSV(cols []column, path string, maxLine int) string {
+	spec := make([]string, len(cols))
+	for i, c := range cols {
+		spec[i] = "'" + strings.ReplaceAll(c.name, "'", "''") + "': '" + c.csvType() + "'"
+	}
+	// read_csv needs max_line_size above the longest row and a buffer several lines long.
+	maxLine = max(maxLine+1024, 2<<20)
+	buffer := max(4*maxLine, 32<<20)
+	return fmt.Sprintf(`read_csv('%s', columns = {%s}, header = false, auto_detect = false, delim = ',', `+
+		`quote = '%c', escape = '%c', nullstr = '\N', allow_quoted_nulls = false, max_line_size = %d, buffer_size = %d)`,
+		strings.ReplaceAll(path, "'", "''"), strings.Join(spec, ", "), bulkQuote, bulkQuote, maxLine, buffer)
+}
+
 // bulkSQL builds the statement that moves the staged file into the table: a plain insert when key is
-// empty, otherwise an upsert. path is a file the store created; identifiers come from the catalog.
-func bulkSQL(table string, cols []column, key []string, path string, maxLine int) string {
-	var names, sel, spec, set []string
+// empty, otherwise an upsert.
+func bulkSQL(table string, cols []column, key []string, src string) string {
+	var names, sel, set []string
 	isKey := map[string]bool{}
 	for _, k := range key {
 		isKey[k] = true
@@ -107,17 +122,10 @@ func bulkSQL(table string, cols []column, key []string, path string, maxLine int
 	for _, c := range cols {
 		names = append(names, quoteIdent(c.name))
 		sel = append(sel, c.selectExpr())
-		spec = append(spec, "'"+strings.ReplaceAll(c.name, "'", "''")+"': '"+c.csvType()+"'")
 		if !isKey[c.name] {
 			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", quoteIdent(c.name), quoteIdent(c.name)))
 		}
 	}
-	// read_csv needs max_line_size above the longest row and a buffer several lines long.
-	maxLine = max(maxLine+1024, 2<<20)
-	buffer := max(4*maxLine, 32<<20)
-	src := fmt.Sprintf(`read_csv('%s', columns = {%s}, header = false, auto_detect = false, delim = ',', `+
-		`quote = '%c', escape = '%c', nullstr = '\N', allow_quoted_nulls = false, max_line_size = %d, buffer_size = %d)`,
-		strings.ReplaceAll(path, "'", "''"), strings.Join(spec, ", "), bulkQuote, bulkQuote, maxLine, buffer)
 	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", quoteIdent(table), strings.Join(names, ", "),
 		strings.Join(sel, ", "), src)
 	if len(key) == 0 {
@@ -128,6 +136,19 @@ func bulkSQL(table string, cols []column, key []string, path string, maxLine int
 		return q + "NOTHING"
 	}
 	return q + "UPDATE SET " + strings.Join(set, ", ")
+}
+
+// conflictSQL asks whether any staged row's key is already in the table. Inside a transaction
+// DuckDB's INSERT … ON CONFLICT costs about two and a half times a plain INSERT even when nothing
+// conflicts (measured: 200k 1 KB payloads in 5,000-row commits, 5.2 s against 2.1 s), while this
+// hash join costs a fraction of the difference, so a segment whose keys are all new is inserted
+// plainly. The staged keys themselves are de-duplicated before the file is written.
+func conflictSQL(table string, key []string, src string) string {
+	on := make([]string, len(key))
+	for i, k := range key {
+		on[i] = fmt.Sprintf("t.%s = s.%s", quoteIdent(k), quoteIdent(k))
+	}
+	return fmt.Sprintf("SELECT EXISTS (SELECT 1 FROM %s AS s JOIN %s AS t ON %s)", src, quoteIdent(table), strings.Join(on, " AND "))
 }
 
 // bulkSegment is how many rows go into one staged file and one statement; the next segment is
@@ -161,15 +182,8 @@ func (w *Writer) bulkLoad(ctx context.Context, table string, rows []models.Row, 
 		}
 	}
 	var keyPos []int
-	empty := false
 	if len(key) > 0 {
 		keyPos = keyPositions(models.Columns(table), key)
-		// The first segment, its keys de-duplicated, cannot conflict with a table that is empty:
-		// it takes a plain INSERT, which skips the conflict checks (about a fifth of DuckDB's work).
-		q := "SELECT NOT EXISTS (FROM " + quoteIdent(table) + ")"
-		if err := w.conn.QueryRowContext(ctx, q).Scan(&empty); err != nil {
-			return 0, fmt.Errorf("store: write %s: %w", table, err)
-		}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -199,11 +213,19 @@ func (w *Writer) bulkLoad(ctx context.Context, table string, rows []models.Row, 
 			case seg.err != nil:
 				err = seg.err
 			default:
+				src := readCSV(cols, seg.path, seg.maxLine)
 				k := key
-				if empty && done == 0 {
-					k = nil
+				if len(k) > 0 {
+					var conflict bool
+					if xerr := w.conn.QueryRowContext(ctx, conflictSQL(table, k, src)).Scan(&conflict); xerr != nil {
+						err = fmt.Errorf("store: write %s: %w", table, xerr)
+						break
+					}
+					if !conflict {
+						k = nil
+					}
 				}
-				if _, xerr := w.conn.ExecContext(ctx, bulkSQL(table, cols, k, seg.path, seg.maxLine)); xerr != nil {
+				if _, xerr := w.conn.ExecContext(ctx, bulkSQL(table, cols, k, src)); xerr != nil {
 					err = fmt.Errorf("store: write %s: %w", table, xerr)
 				} else {
 					done = seg.end
