@@ -138,131 +138,166 @@ func withUnits(name string) string {
 	return strings.Replace(sqlText(name), "{{UNITS}}", sqlText("units.sql"), 1)
 }
 
-// Panels aggregates metric_events into one panel per metric (see panel.sql for the rules). The
-// cells cross the driver as numbers only (metric position, unit number, period, counts, means)
-// and are put in unit-id then period order here, which is cheaper than sorting them in DuckDB.
+// Panels aggregates metric_events into one panel per metric (see panel.sql for the rules), one
+// query per metric. The cells cross the driver as numbers only (unit number, period, counts,
+// means) and are put in unit-id then period order here, which is cheaper than in DuckDB.
 func Panels(ctx context.Context, db DB, o Options) (map[string]*Panel, error) {
+	out := map[string]*Panel{}
+	err := EachPanel(ctx, db, o, func(p *Panel) error {
+		out[p.Metric] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachPanel is Panels handing each metric's panel to fn as soon as it is read, in metric name
+// order; fn may keep the panel. Metrics without a cell are skipped. An error of fn stops it.
+func EachPanel(ctx context.Context, db DB, o Options, fn func(*Panel) error) error {
 	p := o.params()
 	names, err := panelMetrics(ctx, db)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	units, perm, err := panelUnits(ctx, db, p)
 	if err != nil {
-		return nil, err
-	}
-	p["metrics"] = names
-	q, args, err := queries.BindNamed("panel.sql", withUnits("panel.sql"), p)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: panels: %w", err)
-	}
-	defer rows.Close()
-	// Rows come in hash-aggregate order: collect them flat, then order them by metric, unit and
-	// period with two stable counting sorts over row numbers (period, then metric × unit).
-	var raw rawCells
-	var v [8]any
-	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]}
-	lo, hi := math.MaxInt, math.MinInt
-	for rows.Next() {
-		// Scanning into any skips database/sql's reflection for every value.
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("metrics: panels: %w", err)
-		}
-		k, u, period := asInt(v[0]), asInt(v[1]), asInt(v[2])
-		n, okN := v[3].(int64)
-		nc, okC := v[4].(int64)
-		if k < 0 || k >= len(names) || u < 0 || u >= len(units) || period < 0 || !okN || !okC {
-			return nil, fmt.Errorf("metrics: panels: unexpected row %v", v)
-		}
-		lo, hi = min(lo, period), max(hi, period)
-		raw.add(rawCell{k: int32(k), unit: int32(perm[u]), num: int32(u), period: int32(period), n: n, nCensored: nc,
-			meanLog: asFloat(v[5]), mean: asFloat(v[6]), total: asFloat(v[7])})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: panels: %w", err)
+		return err
 	}
 	ids := make([]string, len(units))
 	for i, un := range units {
 		ids[perm[i]] = un.id
 	}
-	out := map[string]*Panel{}
-	if raw.n == 0 {
-		return out, nil
-	}
-	byPeriod := countingOrder(nil, raw.n, hi-lo+1, func(i int32) int { return int(raw.at(i).period) - lo })
-	nu := len(units)
-	order := countingOrder(byPeriod, raw.n, len(names)*nu, func(i int32) int { r := raw.at(i); return int(r.k)*nu + int(r.unit) })
-	for start := 0; start < len(order); {
-		k := raw.at(order[start]).k
-		end := start
-		for end < len(order) && raw.at(order[end]).k == k {
-			end++
+	text := withUnits("panel.sql")
+	var raw rawCells // reused from metric to metric
+	for _, name := range names {
+		p["metric"] = name
+		if err := readPanel(ctx, db, text, p, units, perm, &raw); err != nil {
+			return fmt.Errorf("metrics: panel of %s: %w", name, err)
 		}
-		cells := make([]Cell, end-start)
-		for j, i := range order[start:end] {
-			r := raw.at(i)
-			un := &units[r.num]
-			cells[j] = Cell{Unit: int(r.unit), Period: int(r.period), Group: un.g, TreatedPeriod: un.treatedPeriod,
-				N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total}
+		if raw.n == 0 {
+			continue
 		}
-		out[names[k]] = &Panel{Metric: names[k], Units: ids, Cells: cells}
-		start = end
+		if err := fn(&Panel{Metric: name, Units: ids, Cells: raw.sorted(units)}); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
-// rawCell is one row of panel.sql as read: k the metric's position, num the unit's number in the
-// SQL, unit its position in unit-id order.
+// readPanel runs panel.sql for p["metric"] and leaves its rows in raw.
+func readPanel(ctx context.Context, db DB, text string, p map[string]any, units []panelUnit, perm []int, raw *rawCells) error {
+	raw.reset()
+	q, args, err := queries.BindNamed("panel.sql", text, p)
+	if err != nil {
+		return err
+	}
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var v [7]any
+	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]}
+	for rows.Next() {
+		// Scanning into any skips database/sql's reflection for every value.
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		u, period := asInt(v[0]), asInt(v[1])
+		n, okN := v[2].(int64)
+		nc, okC := v[3].(int64)
+		if u < 0 || u >= len(units) || period < 0 || !okN || !okC {
+			return fmt.Errorf("unexpected row %v", v)
+		}
+		raw.add(rawCell{num: int32(u), unit: int32(perm[u]), period: int32(period), n: n, nCensored: nc,
+			meanLog: asFloat(v[4]), mean: asFloat(v[5]), total: asFloat(v[6])})
+	}
+	return rows.Err()
+}
+
+// rawCell is one row of panel.sql as read: num is the unit's number in the SQL, unit its
+// position in unit-id order.
 type rawCell struct {
-	k, num, unit, period int32
+	num, unit, period    int32
 	n, nCensored         int64
 	meanLog, mean, total float64
 }
 
-// rawCells stores rows in blocks of fixed size: appending never copies (growing one slice of
-// millions of rows costs more in copies and fresh pages than reading them).
+// rawCells stores rows in blocks of fixed size, kept from one metric to the next: appending
+// never copies, and the memory is touched once (growing one slice of millions of rows cost more
+// in copies and fresh pages than reading the rows).
 type rawCells struct {
 	blocks [][]rawCell
 	n      int
+	order  []int32
 }
 
 const rawBlock = 1 << 16
 
+func (c *rawCells) reset() {
+	for i := range c.blocks {
+		c.blocks[i] = c.blocks[i][:0]
+	}
+	c.n = 0
+}
+
 func (c *rawCells) add(r rawCell) {
-	if c.n%rawBlock == 0 {
+	b := c.n / rawBlock
+	if b == len(c.blocks) {
 		c.blocks = append(c.blocks, make([]rawCell, 0, rawBlock))
 	}
-	b := &c.blocks[len(c.blocks)-1]
-	*b = append(*b, r)
+	c.blocks[b] = append(c.blocks[b], r)
 	c.n++
 }
 
 func (c *rawCells) at(i int32) *rawCell { return &c.blocks[i/rawBlock][i%rawBlock] }
 
-// countingOrder returns the row numbers of in (0..n-1 when in is nil) stably ordered by key, which
-// lies in [0, buckets).
-func countingOrder(in []int32, n, buckets int, key func(int32) int) []int32 {
+// sorted returns the cells ordered by unit then period: two stable counting sorts of the row
+// numbers, by period then by unit (units are numbered 0..len(units)-1 and periods span a few
+// hundred values at most).
+func (c *rawCells) sorted(units []panelUnit) []Cell {
+	lo, hi := c.at(0).period, c.at(0).period
+	for i := range int32(c.n) {
+		lo, hi = min(lo, c.at(i).period), max(hi, c.at(i).period)
+	}
+	byPeriod := countingOrder(c.order, nil, c.n, int(hi-lo)+1, func(i int32) int { return int(c.at(i).period - lo) })
+	order := countingOrder(nil, byPeriod, c.n, len(units), func(i int32) int { return int(c.at(i).unit) })
+	c.order = byPeriod // its memory is reused next time
+	cells := make([]Cell, c.n)
+	for j, i := range order {
+		r := c.at(i)
+		un := &units[r.num]
+		cells[j] = Cell{Unit: int(r.unit), Period: int(r.period), Group: un.g, TreatedPeriod: un.treatedPeriod,
+			N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total}
+	}
+	return cells
+}
+
+// countingOrder returns, in buf if large enough, the row numbers of in (0..n-1 when in is nil)
+// stably ordered by key, which lies in [0, buckets).
+func countingOrder(buf, in []int32, n, buckets int, key func(int32) int) []int32 {
+	row := func(i int) int32 {
+		if in != nil {
+			return in[i]
+		}
+		return int32(i)
+	}
 	next := make([]int, buckets+1)
 	for i := range n {
-		r := int32(i)
-		if in != nil {
-			r = in[i]
-		}
-		next[key(r)+1]++
+		next[key(row(i))+1]++
 	}
 	for b := range buckets {
 		next[b+1] += next[b]
 	}
-	out := make([]int32, n)
+	out := buf[:0]
+	if cap(out) < n {
+		out = make([]int32, n)
+	}
+	out = out[:n]
 	for i := range n {
-		r := int32(i)
-		if in != nil {
-			r = in[i]
-		}
+		r := row(i)
 		b := key(r)
 		out[next[b]] = r
 		next[b]++

@@ -7,7 +7,14 @@
 --   SELECT * FROM window_events('team', TIMESTAMPTZ '2026-01-01', 180, 30, 180, true) LIMIT 10;
 CREATE OR REPLACE MACRO window_events(p_unit_type, p_cutoff, p_pre_days, p_washout_days, p_post_days, p_exclude_dropouts) AS TABLE
 WITH units AS (
-    SELECT unit_id, CAST(treated_at AS TIMESTAMP) AS t0
+    -- The window bounds are computed once per unit, not once per event.
+    SELECT
+        unit_id,
+        CAST(treated_at AS TIMESTAMP)                                                     AS t0,
+        CAST(treated_at AS TIMESTAMP) - to_days(CAST(p_pre_days AS INTEGER))              AS pre_from,
+        CAST(treated_at AS TIMESTAMP) + to_days(CAST(p_washout_days AS INTEGER))          AS post_from,
+        CAST(treated_at AS TIMESTAMP)
+            + to_days(CAST(p_washout_days AS INTEGER) + CAST(p_post_days AS INTEGER))     AS post_to
     FROM exposure
     WHERE unit_type = p_unit_type
       AND treated_at IS NOT NULL
@@ -20,9 +27,8 @@ events AS (
         m.metric,
         u.unit_id,
         CASE
-            WHEN ts >= u.t0 - to_days(CAST(p_pre_days AS INTEGER)) AND ts < u.t0 THEN 'pre'
-            WHEN ts >= u.t0 + to_days(CAST(p_washout_days AS INTEGER))
-             AND ts <  u.t0 + to_days(CAST(p_washout_days AS INTEGER) + CAST(p_post_days AS INTEGER)) THEN 'post'
+            WHEN ts >= u.pre_from AND ts < u.t0 THEN 'pre'
+            WHEN ts >= u.post_from AND ts < u.post_to THEN 'post'
         END                                                            AS win,
         m.value,
         m.censored

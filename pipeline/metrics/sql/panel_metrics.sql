@@ -1,4 +1,4 @@
--- The metrics present in metric_events; panel.sql refers to them by position in this list.
+-- The metrics present in metric_events, in name order; panel.sql runs once for each.
 SELECT DISTINCT metric
 FROM metric_events
 ORDER BY metric
