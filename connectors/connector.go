@@ -83,8 +83,8 @@ func (e FieldError) Error() string { return e.Key + ": " + e.Message }
 type Env struct {
 	// Secrets maps environment variable names (from Config.SecretEnvs) to their values.
 	Secrets map[string]string
-	// Transport is the base round tripper under httpx (tests may inject one); nil means
-	// http.DefaultTransport.
+	// Transport is the base round tripper under httpx (tests may inject one); nil means httpx's
+	// default (http.DefaultTransport's settings, keeping as many idle connections as requests in flight).
 	Transport http.RoundTripper
 	// Logger receives progress and retry lines; never log a secret. Nil means discard.
 	Logger *slog.Logger

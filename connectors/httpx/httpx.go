@@ -48,7 +48,8 @@ type Transport struct {
 type Options struct {
 	// Source names the API in log lines ("github").
 	Source string
-	// Base is the underlying transport; nil means http.DefaultTransport.
+	// Base is the underlying transport; nil means a copy of http.DefaultTransport that keeps
+	// Concurrency idle connections per host.
 	Base http.RoundTripper
 	// MaxRetries bounds retries of one request (default 8).
 	MaxRetries int
@@ -79,9 +80,6 @@ func New(o Options) *Transport {
 		maxBackoff: o.MaxBackoff, maxWait: o.MaxWait, timeout: o.Timeout, logger: o.Logger,
 		sleep: o.Sleep, now: o.Now,
 	}
-	if t.base == nil {
-		t.base = http.DefaultTransport
-	}
 	if t.maxRetries == 0 {
 		t.maxRetries = 8
 	}
@@ -102,6 +100,14 @@ func New(o Options) *Transport {
 		n = 4
 	}
 	t.sem = make(chan struct{}, n)
+	if t.base == nil {
+		// http.DefaultTransport keeps two idle connections per host: with more requests in flight,
+		// every connection beyond two was closed after its request and a new one dialled (and, on
+		// a real API, a new TLS handshake made) for the next.
+		d := http.DefaultTransport.(*http.Transport).Clone()
+		d.MaxIdleConnsPerHost = max(n, http.DefaultMaxIdleConnsPerHost)
+		t.base = d
+	}
 	if t.logger == nil {
 		t.logger = slog.New(slog.DiscardHandler)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -192,5 +193,53 @@ func TestConcurrencyLimit(t *testing.T) {
 	}
 	if peak.Load() != 3 {
 		t.Fatalf("peak in flight %d, want 3", peak.Load())
+	}
+}
+
+// TestKeepsAConnectionPerRequestInFlight runs 120 requests from 6 workers that pause between
+// requests: with the default base transport they reuse at most 6 connections
+// (http.DefaultTransport keeps 2 idle per host and dials again whenever more were idle), and
+// ReadBody hands back the body the transport read.
+func TestKeepsAConnectionPerRequestInFlight(t *testing.T) {
+	var dials atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond)
+		io.WriteString(w, "body of "+r.URL.Path)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dials.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	const width = 6
+	tr := New(Options{Concurrency: width})
+	errs := make(chan error, 120)
+	for w := 0; w < width; w++ {
+		go func() {
+			for i := 0; i < 120/width; i++ {
+				resp, err := tr.Client().Get(srv.URL + "/x" + strconv.Itoa(w))
+				if err != nil {
+					errs <- err
+					continue
+				}
+				b, err := ReadBody(resp)
+				if err == nil && string(b) != "body of /x"+strconv.Itoa(w) {
+					err = errors.New("body " + string(b))
+				}
+				resp.Body.Close()
+				errs <- err
+				time.Sleep(time.Duration(w+1) * time.Millisecond) // work on the page: connections sit idle
+			}
+		}()
+	}
+	for i := 0; i < 120; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d := dials.Load(); d > width {
+		t.Errorf("%d connections opened for %d requests %d at a time, want at most %d", d, 120, width, width)
 	}
 }
