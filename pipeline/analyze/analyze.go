@@ -124,10 +124,6 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	a := cfg.Analysis
 	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, PreDays: a.PreDays,
 		PostDays: a.PostDays, ExcludeDropouts: a.Dropouts != "intention_to_treat", Cutoff: cutoff}
-	panels, err := metrics.Panels(ctx, db, o)
-	if err != nil {
-		return nil, err
-	}
 	windows, err := metrics.Windows(ctx, db, o)
 	if err != nil {
 		return nil, err
@@ -153,7 +149,24 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
 		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
-	outs := estimateAll(cat.Metrics, panels, windows, surv, a)
+	// The panels are the bulk of the SQL side: each metric's estimators start as soon as its
+	// panel is read, while DuckDB aggregates the next one.
+	index := make(map[string]int, len(cat.Metrics))
+	for i, m := range cat.Metrics {
+		index[m.Name] = i
+	}
+	pool := newMetricPool(cat.Metrics, windows, surv, a)
+	err = metrics.EachPanel(ctx, db, o, func(p *metrics.Panel) error {
+		if i, ok := index[p.Metric]; ok {
+			pool.start(i, p)
+		}
+		return nil
+	})
+	if err != nil {
+		pool.wg.Wait() // the metrics already started
+		return nil, err
+	}
+	outs := pool.wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -203,24 +216,61 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	return res, nil
 }
 
-// estimateAll runs estimateMetric for every metric. Metrics are independent and each has its own
-// random stream, so they run on every core and the result does not depend on scheduling.
+// estimateAll runs estimateMetric for every metric, on every core (see metricPool).
 func estimateAll(ms []queries.Metric, panels map[string]*metrics.Panel, windows map[string][]metrics.Window,
 	surv map[string][2]*metrics.Durations, a config.Analysis) []metricOutcome {
-	outs := make([]metricOutcome, len(ms))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	pool := newMetricPool(ms, windows, surv, a)
 	for i, m := range ms {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			outs[i] = estimateMetric(m, panels[m.Name], windows[m.Name], surv[m.Name], a)
-		}()
+		pool.start(i, panels[m.Name])
 	}
-	wg.Wait()
-	return outs
+	return pool.wait()
+}
+
+// metricPool runs estimateMetric for the metrics of a catalog, at most GOMAXPROCS at a time.
+// Metrics are independent and each has its own random stream, so the result does not depend on
+// the order they are started or finish in.
+type metricPool struct {
+	ms      []queries.Metric
+	windows map[string][]metrics.Window
+	surv    map[string][2]*metrics.Durations
+	a       config.Analysis
+	outs    []metricOutcome
+	started []bool
+	wg      sync.WaitGroup
+	sem     chan struct{}
+}
+
+func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string][2]*metrics.Durations,
+	a config.Analysis) *metricPool {
+	return &metricPool{ms: ms, windows: windows, surv: surv, a: a, outs: make([]metricOutcome, len(ms)),
+		started: make([]bool, len(ms)), sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+// start estimates metric i on panel p (nil: no cell) in the background; it does not block.
+// Only the first start of a metric counts.
+func (pool *metricPool) start(i int, p *metrics.Panel) {
+	if pool.started[i] {
+		return
+	}
+	pool.started[i] = true
+	m := pool.ms[i]
+	pool.wg.Add(1)
+	go func() {
+		defer pool.wg.Done()
+		pool.sem <- struct{}{}
+		defer func() { <-pool.sem }()
+		pool.outs[i] = estimateMetric(m, p, pool.windows[m.Name], pool.surv[m.Name], pool.a)
+	}()
+}
+
+// wait starts the metrics not started yet, without a panel, and returns every outcome in
+// catalog order once all are done.
+func (pool *metricPool) wait() []metricOutcome {
+	for i := range pool.ms {
+		pool.start(i, nil)
+	}
+	pool.wg.Wait()
+	return pool.outs
 }
 
 func orNaN(v float64, ok bool) float64 {
