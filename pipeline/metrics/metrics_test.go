@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -195,6 +196,63 @@ func TestDerive(t *testing.T) {
 		var me *MetricError
 		if !errors.As(err, &me) || me.Metric != "dup" || !errors.Is(err, ErrMetric) {
 			t.Errorf("duplicate events: %v", err)
+		}
+		return nil
+	})
+}
+
+// TestPanelOrder checks that cells come ordered by unit id (byte order) then period whatever the
+// order DuckDB aggregates them in, with every unit's group, for weekly periods spanning a year.
+func TestPanelOrder(t *testing.T) {
+	units := []string{"b", "a10", "A", "a2", "c"} // inserted unsorted; byte order: A a10 a2 b c
+	var rows []models.Row
+	for i, u := range units {
+		e := models.Exposure{UnitType: "team", UnitID: u, Status: "never"}
+		if i%2 == 0 {
+			e.Status, e.TreatedAt = "treated", time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)
+		}
+		rows = append(rows, e)
+		// Weekly events through 2025 in reverse date order.
+		for w := 51; w >= 0; w-- {
+			at := time.Date(2025, 1, 6, 12, 0, 0, 0, time.UTC).AddDate(0, 0, 7*w)
+			rows = append(rows, ev("m", u+"-"+at.Format("0102"), u, at, float64(w), false))
+		}
+	}
+	o := Options{Unit: "team", Period: "week", WashoutDays: 0, ExcludeDropouts: true,
+		Cutoff: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	withDB(t, rows, func(ctx context.Context, w *store.Writer) error {
+		p, err := Panels(ctx, w, o)
+		if err != nil {
+			return err
+		}
+		pn := p["m"]
+		if pn == nil {
+			t.Fatalf("no panel: %v", p)
+		}
+		if want := []string{"A", "a10", "a2", "b", "c"}; !slices.Equal(pn.Units, want) {
+			t.Errorf("units %v, want %v", pn.Units, want)
+		}
+		// b, A and c are treated on Monday 2025-09-01 (week 2905 since 1969-12-29) with no
+		// washout: g = 2905 and treated_period = 2905, so nothing is dropped.
+		if len(pn.Cells) != 5*52 {
+			t.Fatalf("%d cells, want %d", len(pn.Cells), 5*52)
+		}
+		first := (time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC).Sub(time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC)).Hours() / 24) / 7
+		for i, c := range pn.Cells {
+			u, wk := i/52, i%52
+			if c.Unit != u || c.Period != int(first)+wk || c.N != 1 || c.Mean != float64(wk) {
+				t.Fatalf("cell %d: %+v, want unit %d period %d", i, c, u, int(first)+wk)
+			}
+			treated := pn.Units[u] != "a10" && pn.Units[u] != "a2"
+			if treated != (c.Group == 2905) || (treated && c.TreatedPeriod != 2905) {
+				t.Fatalf("cell %d of %s: group %d, treated period %d", i, pn.Units[u], c.Group, c.TreatedPeriod)
+			}
+		}
+		// EachPanel stops at the first error of its callback.
+		stop := errors.New("stop")
+		calls := 0
+		if err := EachPanel(ctx, w, o, func(*Panel) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("EachPanel: %v after %d calls", err, calls)
 		}
 		return nil
 	})
