@@ -105,7 +105,7 @@ func readCSV(cols []column, path string, maxLine int) string {
 	}
 	// read_csv needs max_line_size above the longest row and a buffer several lines long.
 	maxLine = max(maxLine+1024, 2<<20)
-	buffer := max(4*maxLine, 32<<20)
+	buffer := 4 * maxLine
 	return fmt.Sprintf(`read_csv('%s', columns = {%s}, header = false, auto_detect = false, delim = ',', `+
 		`quote = '%c', escape = '%c', nullstr = '\N', allow_quoted_nulls = false, max_line_size = %d, buffer_size = %d)`,
 		strings.ReplaceAll(path, "'", "''"), strings.Join(spec, ", "), bulkQuote, bulkQuote, maxLine, buffer)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,33 @@ func TestWriteAfterCancellation(t *testing.T) {
 		if err := s.Write(ctx, func(w *Writer) error { return w.Upsert(ctx, rows[:10]) }); err != nil {
 			t.Fatalf("write after cancellation %d: %v", i, err)
 		}
+	}
+}
+
+// TestShareCores checks that a sync's DuckDB gets one thread fewer than the process's cores (at
+// least one) and that restoring puts the previous setting back.
+func TestShareCores(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	threads := func() int {
+		var n int
+		if err := s.DB().QueryRow("SELECT current_setting('threads')").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if _, err := s.DB().Exec("SET threads = 64"); err != nil {
+		t.Fatal(err)
+	}
+	restore, err := s.ShareCores(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := threads(), max(1, runtime.GOMAXPROCS(0)-1); got != want {
+		t.Errorf("threads during a sync %d, want %d", got, want)
+	}
+	restore()
+	if got := threads(); got != 64 {
+		t.Errorf("threads after restore %d, want 64", got)
 	}
 }

@@ -76,6 +76,11 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	restore, err := st.ShareCores(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
 	sk := sink.New(st, opts.Now)
 	var results []SourceResult
 	var errs []error
