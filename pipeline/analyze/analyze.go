@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trainimpact/trainimpact/models"
@@ -149,13 +150,16 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
 		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
-	// The panels are the bulk of the SQL side: each metric's estimators start as soon as its
-	// panel is read, while DuckDB aggregates the next one.
+	// The panels are the bulk of the SQL side: the estimators needing no panel start at once, and
+	// each metric's DiD as soon as its panel is read, while DuckDB aggregates the next one.
 	index := make(map[string]int, len(cat.Metrics))
 	for i, m := range cat.Metrics {
 		index[m.Name] = i
 	}
 	pool := newMetricPool(cat.Metrics, windows, surv, a)
+	for i := range cat.Metrics {
+		pool.startWindows(i) // they need no panel
+	}
 	err = metrics.EachPanel(ctx, db, o, func(p *metrics.Panel) error {
 		if i, ok := index[p.Metric]; ok {
 			pool.start(i, p)
@@ -163,7 +167,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		return nil
 	})
 	if err != nil {
-		pool.wg.Wait() // the metrics already started
+		pool.stop()
 		return nil, err
 	}
 	outs := pool.wait()
@@ -226,51 +230,82 @@ func estimateAll(ms []queries.Metric, panels map[string]*metrics.Panel, windows 
 	return pool.wait()
 }
 
-// metricPool runs estimateMetric for the metrics of a catalog, at most GOMAXPROCS at a time.
-// Metrics are independent and each has its own random stream, so the result does not depend on
-// the order they are started or finish in.
+// metricPool runs the estimators of the metrics of a catalog in the background, at most
+// GOMAXPROCS at a time: for each metric the ones needing no panel (started by startWindows) and
+// the DiD on its panel (started by start). Metrics are independent and each has its own random
+// stream, so the result does not depend on the order tasks are started or finish in.
 type metricPool struct {
-	ms      []queries.Metric
-	windows map[string][]metrics.Window
-	surv    map[string][2]*metrics.Durations
-	a       config.Analysis
-	outs    []metricOutcome
-	started []bool
-	wg      sync.WaitGroup
-	sem     chan struct{}
+	ms        []queries.Metric
+	windows   map[string][]metrics.Window
+	surv      map[string][2]*metrics.Durations
+	a         config.Analysis
+	panelOut  []metricOutcome
+	windowOut []windowsOutcome
+	started   [][2]bool // panel task, windows task
+	wg        sync.WaitGroup
+	sem       chan struct{}
+	stopped   atomic.Bool
 }
 
 func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string][2]*metrics.Durations,
 	a config.Analysis) *metricPool {
-	return &metricPool{ms: ms, windows: windows, surv: surv, a: a, outs: make([]metricOutcome, len(ms)),
-		started: make([]bool, len(ms)), sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	return &metricPool{ms: ms, windows: windows, surv: surv, a: a, panelOut: make([]metricOutcome, len(ms)),
+		windowOut: make([]windowsOutcome, len(ms)), started: make([][2]bool, len(ms)),
+		sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
-// start estimates metric i on panel p (nil: no cell) in the background; it does not block.
-// Only the first start of a metric counts.
-func (pool *metricPool) start(i int, p *metrics.Panel) {
-	if pool.started[i] {
-		return
-	}
-	pool.started[i] = true
-	m := pool.ms[i]
+// run runs fn in the background once a core is free.
+func (pool *metricPool) run(fn func()) {
 	pool.wg.Add(1)
 	go func() {
 		defer pool.wg.Done()
 		pool.sem <- struct{}{}
 		defer func() { <-pool.sem }()
-		pool.outs[i] = estimateMetric(m, p, pool.windows[m.Name], pool.surv[m.Name], pool.a)
+		if !pool.stopped.Load() {
+			fn()
+		}
 	}()
 }
 
-// wait starts the metrics not started yet, without a panel, and returns every outcome in
-// catalog order once all are done.
+// stop skips the tasks not running yet and waits for the others.
+func (pool *metricPool) stop() {
+	pool.stopped.Store(true)
+	pool.wg.Wait()
+}
+
+// start estimates the DiD of metric i on panel p (nil: no cell) in the background; it does not
+// block. Only the first start of a metric counts.
+func (pool *metricPool) start(i int, p *metrics.Panel) {
+	if pool.started[i][0] {
+		return
+	}
+	pool.started[i][0] = true
+	pool.run(func() { pool.panelOut[i] = estimatePanel(pool.ms[i], p, pool.a) })
+}
+
+// startWindows runs the estimators of metric i that need no panel in the background.
+func (pool *metricPool) startWindows(i int) {
+	if pool.started[i][1] {
+		return
+	}
+	pool.started[i][1] = true
+	m := pool.ms[i]
+	pool.run(func() { pool.windowOut[i] = estimateWindows(m, pool.windows[m.Name], pool.surv[m.Name], pool.a) })
+}
+
+// wait starts what is not started yet (the DiD without a panel) and returns every metric's
+// outcome, in catalog order, once all are done.
 func (pool *metricPool) wait() []metricOutcome {
 	for i := range pool.ms {
 		pool.start(i, nil)
+		pool.startWindows(i)
 	}
 	pool.wg.Wait()
-	return pool.outs
+	outs := make([]metricOutcome, len(pool.ms))
+	for i := range outs {
+		outs[i] = pool.panelOut[i].with(pool.windowOut[i])
+	}
+	return outs
 }
 
 func orNaN(v float64, ok bool) float64 {
@@ -318,6 +353,38 @@ func relChange(scale string, est, baseline float64) float64 {
 
 // estimateMetric runs every estimator of one metric. It never fails: problems become flags.
 func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) metricOutcome {
+	return estimatePanel(m, p, a).with(estimateWindows(m, ws, surv, a))
+}
+
+// windowsOutcome is what the estimators needing no panel produced: the before/after comparison
+// (waiting for the panel's baseline) and Kaplan–Meier or the pooled test.
+type windowsOutcome struct {
+	beforeAfter beforeAfterRow
+	extra       []models.Estimate
+}
+
+// estimateWindows runs the estimators of one metric that need no panel: before/after, and
+// Kaplan–Meier for durations or the pooled test otherwise.
+func estimateWindows(m queries.Metric, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) windowsOutcome {
+	w := windowsOutcome{beforeAfter: beforeAfter(m, scaleOf(m.Kind), ws, a)}
+	switch m.Kind {
+	case queries.KindDuration:
+		w.extra = append(w.extra, kaplanMeier(m, surv, a))
+	case queries.KindProportion, queries.KindCount:
+		w.extra = append(w.extra, pooledTest(m, ws, a))
+	}
+	return w
+}
+
+// with appends w's rows after the DiD rows of out, in the order estimateMetric always wrote them.
+func (out metricOutcome) with(w windowsOutcome) metricOutcome {
+	out.rows = append(out.rows, w.beforeAfter.finish(out.baseline))
+	out.rows = append(out.rows, w.extra...)
+	return out
+}
+
+// estimatePanel runs the DiD of one metric on its panel (nil: no cell).
+func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metricOutcome {
 	scale := scaleOf(m.Kind)
 	var out metricOutcome
 	out.baseline = math.NaN()
@@ -428,13 +495,6 @@ func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, sur
 		}
 	}
 
-	out.rows = append(out.rows, beforeAfter(m, scale, ws, a, out.baseline))
-	switch m.Kind {
-	case queries.KindDuration:
-		out.rows = append(out.rows, kaplanMeier(m, surv, a))
-	case queries.KindProportion, queries.KindCount:
-		out.rows = append(out.rows, pooledTest(m, ws, a))
-	}
 	return out
 }
 
@@ -494,7 +554,7 @@ func imbalanced(p *intPanel) bool {
 
 // beforeAfter compares each treated unit's post window with its own pre window: Wilcoxon
 // signed-rank p, Hodges–Lehmann estimate and its distribution-free interval. Not causal.
-func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.Analysis, baseline float64) models.Estimate {
+func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.Analysis) beforeAfterRow {
 	r := newRow(m, MethodBeforeAfter, AggOverall, scale)
 	r.Flags = []string{FlagNotCausal}
 	pre, post := map[string]metrics.Window{}, map[string]metrics.Window{}
@@ -539,7 +599,7 @@ func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.A
 	est, lo, hi, err := stats.HodgesLehmannCI(d, level)
 	if err != nil {
 		r.Flags = append(r.Flags, FlagNotEstimable)
-		return r
+		return beforeAfterRow{row: r}
 	}
 	r.Estimate, r.CILow, r.CIHigh = est, lo, hi
 	z := zQuantile(1 - a.Alpha/2)
@@ -548,11 +608,32 @@ func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.A
 	if sr, err := stats.SignedRank(d); err == nil {
 		r.PValue = sr.P
 	}
-	b := baseline
+	out := beforeAfterRow{row: r, estimated: true, scale: scale}
 	if scale != roi.ScaleLog && preN > 0 {
-		b = preLevel / preN
+		out.ownLevel, out.level = true, preLevel/preN
 	}
-	r.RelativeChange = relChange(scale, est, b)
+	return out
+}
+
+// beforeAfterRow is a before/after row whose relative change waits for the DiD's baseline.
+type beforeAfterRow struct {
+	row       models.Estimate
+	estimated bool
+	scale     string
+	ownLevel  bool // level holds the units' own pre-treatment level (never for log scales)
+	level     float64
+}
+
+// finish sets the relative change against the units' own pre-treatment level, or baseline (the
+// panel's treated pre-treatment level) when there is none.
+func (b beforeAfterRow) finish(baseline float64) models.Estimate {
+	r := b.row
+	if b.estimated {
+		if b.ownLevel {
+			baseline = b.level
+		}
+		r.RelativeChange = relChange(b.scale, r.Estimate, baseline)
+	}
 	return r
 }
 
