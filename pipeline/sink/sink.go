@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,18 @@ type Sink struct {
 
 	totalsMu sync.Mutex
 	totals   map[string]*connectors.Counts // by "source/entity"
+
+	// tracked holds, per "source\x00entity" that had no raw records when this Sink first wrote it,
+	// every record it has committed since (by native id): those are then all the stored records, so
+	// a first sync finds existing payloads here instead of scanning raw_records at each commit. A
+	// nil map means the entity had records before (they are looked up in the database).
+	tracked map[string]map[string]stored
+}
+
+// stored is what the sink compares a fetched record with.
+type stored struct {
+	hash    [md5.Size]byte
+	deleted bool
 }
 
 // New returns a Sink on st. now may be nil (time.Now).
@@ -32,7 +45,7 @@ func New(st *store.Store, now func() time.Time) *Sink {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sink{st: st, now: now, totals: map[string]*connectors.Counts{}}
+	return &Sink{st: st, now: now, totals: map[string]*connectors.Counts{}, tracked: map[string]map[string]stored{}}
 }
 
 var _ connectors.Sink = (*Sink)(nil)
@@ -50,10 +63,7 @@ func (s *Sink) Totals() map[string]connectors.Counts {
 
 // payloadHash is DuckDB's md5 of the stored payload text, computed in Go for a new payload (the
 // store keeps payloads verbatim, so the text is the payload's bytes).
-func payloadHash(p []byte) string {
-	h := md5.Sum(p)
-	return hex.EncodeToString(h[:])
-}
+func payloadHash(p []byte) [md5.Size]byte { return md5.Sum(p) }
 
 // Commit implements connectors.Sink.
 func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Counts, error) {
@@ -62,8 +72,13 @@ func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Count
 	var c connectors.Counts
 	c.Fetched = len(b.Raw)
 	err := s.st.Write(ctx, func(w *store.Writer) error {
-		changed, err := s.changedRaw(ctx, w, b.Raw, &c)
+		fresh, changed, err := s.changedRaw(ctx, w, b.Raw, &c)
 		if err != nil {
+			return err
+		}
+		// Records not stored yet are inserted without conflict handling (DuckDB's upsert costs
+		// several times as much); the rest, and the canonical rows, are upserted.
+		if err := w.Insert(ctx, fresh); err != nil {
 			return err
 		}
 		rows := make([]models.Row, 0, len(changed)+len(b.Rows))
@@ -76,6 +91,11 @@ func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Count
 	})
 	if err != nil {
 		return connectors.Counts{}, err
+	}
+	for _, r := range b.Raw {
+		if ids := s.tracked[r.Source+"\x00"+r.Entity]; ids != nil {
+			ids[r.NativeID] = stored{hash: payloadHash(r.Payload), deleted: !r.DeletedAt.IsZero()}
+		}
 	}
 	if len(b.Raw) > 0 {
 		key := b.Raw[0].Source + "/" + b.Entity
@@ -95,54 +115,84 @@ func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Count
 	return c, nil
 }
 
-// changedRaw returns the raw records that are new or whose payload or deletion mark changed, and
-// counts them.
-func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.RawRecord, c *connectors.Counts) ([]models.Row, error) {
+// changedRaw sorts the raw records into those not stored yet (fresh; the last one given for an id)
+// and those whose payload or deletion mark changed, and counts them.
+func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.RawRecord, c *connectors.Counts) (fresh, changed []models.Row, err error) {
 	if len(raw) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	type key struct{ source, entity string }
-	ids := map[key][]string{}
+	ids := map[string][]string{} // by "source\x00entity"
 	for _, r := range raw {
-		k := key{r.Source, r.Entity}
+		k := r.Source + "\x00" + r.Entity
 		ids[k] = append(ids[k], r.NativeID)
 	}
-	type prev struct {
-		hash    string
-		deleted bool
-	}
-	existing := map[string]prev{}
+	existing := map[string]stored{} // by "source\x00entity\x00native_id", entities not tracked
 	for k, list := range ids {
+		source, entity, _ := strings.Cut(k, "\x00")
+		t, seen := s.tracked[k]
+		if !seen {
+			var has bool
+			if err := w.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM raw_records WHERE source = ? AND entity = ?)`,
+				source, entity).Scan(&has); err != nil {
+				return nil, nil, fmt.Errorf("sink: read existing %s/%s: %w", source, entity, err)
+			}
+			if !has {
+				t = map[string]stored{}
+			}
+			s.tracked[k] = t
+		}
+		if t != nil {
+			continue
+		}
 		// A hash join against the batch's ids: one linear scan of the (source, entity) rows, and
 		// the payload hashed inside DuckDB so payloads never cross into Go.
 		rows, err := w.Query(ctx, `SELECT r.native_id, md5(r.payload::VARCHAR), r.deleted_at IS NOT NULL
 			FROM raw_records r
 			JOIN (SELECT DISTINCT unnest(?::VARCHAR[]) AS native_id) b ON r.native_id = b.native_id
-			WHERE r.source = ? AND r.entity = ?`, strList(list), k.source, k.entity)
+			WHERE r.source = ? AND r.entity = ?`, strList(list), source, entity)
 		if err != nil {
-			return nil, fmt.Errorf("sink: read existing %s/%s: %w", k.source, k.entity, err)
+			return nil, nil, fmt.Errorf("sink: read existing %s/%s: %w", source, entity, err)
 		}
 		for rows.Next() {
 			var id, hash string
-			var del bool
-			if err := rows.Scan(&id, &hash, &del); err != nil {
+			var p stored
+			if err := rows.Scan(&id, &hash, &p.deleted); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, nil, err
 			}
-			existing[k.source+"\x00"+k.entity+"\x00"+id] = prev{hash, del}
+			if _, err := hex.Decode(p.hash[:], []byte(hash)); err != nil {
+				rows.Close()
+				return nil, nil, fmt.Errorf("sink: payload hash %q: %w", hash, err)
+			}
+			existing[k+"\x00"+id] = p
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	out := make([]models.Row, 0, len(raw))
+	last := map[string]int{} // fresh records by key, to keep the last one given
 	for _, r := range raw {
-		p, ok := existing[r.Source+"\x00"+r.Entity+"\x00"+r.NativeID]
+		k := r.Source + "\x00" + r.Entity
+		var p stored
+		var ok bool
+		if t := s.tracked[k]; t != nil {
+			p, ok = t[r.NativeID]
+		} else {
+			p, ok = existing[k+"\x00"+r.NativeID]
+		}
 		nowDeleted := !r.DeletedAt.IsZero()
 		switch {
 		case !ok:
 			c.New++
+			key := k + "\x00" + r.NativeID
+			if i, dup := last[key]; dup {
+				fresh[i] = r
+				continue
+			}
+			last[key] = len(fresh)
+			fresh = append(fresh, r)
+			continue
 		case nowDeleted && !p.deleted:
 			c.Deleted++
 		case p.hash != payloadHash(r.Payload) || p.deleted != nowDeleted:
@@ -151,9 +201,9 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 			c.Unchanged++
 			continue
 		}
-		out = append(out, r)
+		changed = append(changed, r)
 	}
-	return out, nil
+	return fresh, changed, nil
 }
 
 // strList passes a string slice as a DuckDB list parameter.

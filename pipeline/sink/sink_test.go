@@ -73,8 +73,8 @@ func TestCommitCountsAndCursor(t *testing.T) {
 	}
 }
 
-// TestUnchangedPayloadWithHTMLCharacters: a payload with <, > and & (escaped by the JSON column
-// writer) is recognised as unchanged on the second commit.
+// TestUnchangedPayloadWithHTMLCharacters: a payload with <, >, & and spaces (kept verbatim by the
+// JSON column) is recognised as unchanged on the second commit.
 func TestUnchangedPayloadWithHTMLCharacters(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
@@ -91,5 +91,73 @@ func TestUnchangedPayloadWithHTMLCharacters(t *testing.T) {
 	c, err := s.Commit(ctx, b)
 	if err != nil || c.Unchanged != 1 {
 		t.Fatalf("second commit %+v %v", c, err)
+	}
+}
+
+// TestKnownAndStoredRecordsAgree commits through a sink that saw raw_records empty (it remembers
+// what it wrote) and through a new sink on the same database (it looks records up): both count new,
+// unchanged, updated and deleted records the same way, and a batch repeating a new id keeps the
+// last payload without breaking the key.
+func TestKnownAndStoredRecordsAgree(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	raw := func(id, body string) models.RawRecord {
+		return models.RawRecord{Source: "jira", Entity: "issue", NativeID: id, Payload: []byte(body), FetchedAt: now}
+	}
+	first := New(st, nil)
+	c, err := first.Commit(ctx, connectors.Batch{Entity: "issue", Raw: []models.RawRecord{
+		raw("1", `{"v": 1}`), raw("2", `{"v": 2}`), raw("1", `{"v": "last"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.New != 3 {
+		t.Errorf("first commit %+v, want 3 new", c)
+	}
+	var p string
+	if err := st.DB().QueryRow(`SELECT payload::VARCHAR FROM raw_records WHERE native_id = '1'`).Scan(&p); err != nil || p != `{"v": "last"}` {
+		t.Errorf("payload of the repeated id %q (%v), want the last one", p, err)
+	}
+	gone := raw("2", `{"v": 2}`)
+	gone.DeletedAt = now
+	next := []models.RawRecord{raw("1", `{"v": "last"}`), gone, raw("3", `{"v": 3}`)}
+	for name, s := range map[string]*Sink{"known": first, "looked up": New(st, nil)} {
+		err := st.Write(ctx, func(w *store.Writer) error {
+			var cnt connectors.Counts
+			fresh, changed, err := s.changedRaw(ctx, w, next, &cnt)
+			if err != nil {
+				return err
+			}
+			if cnt.Unchanged != 1 || cnt.Deleted != 1 || cnt.New != 1 || len(fresh) != 1 || len(changed) != 1 {
+				t.Errorf("%s: counts %+v, %d fresh, %d changed; want 1 unchanged, 1 deleted, 1 new", name, cnt, len(fresh), len(changed))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := first.Commit(ctx, connectors.Batch{Entity: "issue", Raw: next}); err != nil {
+		t.Fatal(err)
+	}
+	next[0] = raw("1", `{"v": "changed"}`)
+	for name, s := range map[string]*Sink{"known": first, "looked up": New(st, nil)} {
+		err := st.Write(ctx, func(w *store.Writer) error {
+			var cnt connectors.Counts
+			if _, _, err := s.changedRaw(ctx, w, next, &cnt); err != nil {
+				return err
+			}
+			if cnt.Updated != 1 || cnt.Unchanged != 2 {
+				t.Errorf("%s: counts %+v, want 1 updated and 2 unchanged", name, cnt)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
