@@ -2,7 +2,6 @@ package stats
 
 import (
 	"math"
-	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -81,7 +80,7 @@ func RankSum(x, y []float64) (res RankSumResult, err error) {
 	return res, nil
 }
 
-// pairwiseDiffs returns the m·n differences x_i − y_j, sorted.
+// pairwiseDiffs returns the m·n differences x_i − y_j (unsorted).
 func pairwiseDiffs(x, y []float64) []float64 {
 	d := make([]float64, 0, len(x)*len(y))
 	for _, a := range x {
@@ -89,7 +88,6 @@ func pairwiseDiffs(x, y []float64) []float64 {
 			d = append(d, a-b)
 		}
 	}
-	sort.Float64s(d)
 	return d
 }
 
@@ -112,7 +110,7 @@ func HodgesLehmannShift(x, y []float64) (est float64, err error) {
 	if len(x) == 0 || len(y) == 0 {
 		return math.NaN(), ErrEmptyCell
 	}
-	return sortedMedian(pairwiseDiffs(x, y)), nil
+	return median(pairwiseDiffs(x, y)), nil
 }
 
 // HodgesLehmannShiftCI returns the Hodges–Lehmann shift (see
@@ -147,6 +145,6 @@ func HodgesLehmannShiftCI(x, y []float64, level float64) (est, lo, hi float64, e
 		z := distuv.UnitNormal.Quantile(1 - alpha/2)
 		k = int(math.Ceil(mf*nf/2 - 0.5 - z*math.Sqrt(mf*nf*(mf+nf+1)/12)))
 	}
-	lo, hi = orderInterval(d, k)
-	return sortedMedian(d), lo, hi, nil
+	est, lo, hi = medianAndInterval(d, k)
+	return est, lo, hi, nil
 }

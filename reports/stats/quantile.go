@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 )
 
@@ -92,12 +93,70 @@ func checkQuantileArgs(p float64, x []float64) (ok bool) {
 	return true
 }
 
-// sortedMedian returns the median of sorted data (mean of the two middle
-// values when the length is even), which equals R's median.
-func sortedMedian(s []float64) float64 {
+// orderStats returns the values of ranks (0-based positions in sorted order) of s without sorting
+// it: a multi-rank quickselect (median-of-three pivots, Hoare partition) that recurses only into
+// the parts holding a wanted rank, and sorts a part outright once the recursion is deeper than
+// 2·log2(len(s)), so the worst case stays O(n log n). Expected cost O(n) for a few ranks, against
+// O(n log n) for sorting: the Walsh averages of 3,000 paired units are 4.5M values. s is reordered.
+// Each rank must be in [0, len(s)).
+func orderStats(s []float64, ranks ...int) []float64 {
+	sorted := append([]int(nil), ranks...)
+	sort.Ints(sorted)
+	selectRanks(s, 0, len(s), sorted, 2*bits.Len(uint(len(s))))
+	out := make([]float64, len(ranks))
+	for i, r := range ranks {
+		out[i] = s[r]
+	}
+	return out
+}
+
+// selectRanks places the elements of ranks (sorted, all in [lo, hi)) at their sorted positions
+// within s[lo:hi].
+func selectRanks(s []float64, lo, hi int, ranks []int, depth int) {
+	for len(ranks) > 0 && hi-lo > 1 {
+		if depth == 0 || hi-lo <= 16 {
+			sort.Float64s(s[lo:hi])
+			return
+		}
+		depth--
+		// Median of three as the pivot value.
+		a, b, c := s[lo], s[lo+(hi-lo)/2], s[hi-1]
+		if a > b {
+			a, b = b, a
+		}
+		if b > c {
+			b = c
+			if a > b {
+				b = a
+			}
+		}
+		p := b
+		// Hoare partition: afterwards s[lo:j+1] <= p <= s[j+1:hi].
+		i, j := lo-1, hi
+		for {
+			for i++; s[i] < p; i++ {
+			}
+			for j--; s[j] > p; j-- {
+			}
+			if i >= j {
+				break
+			}
+			s[i], s[j] = s[j], s[i]
+		}
+		mid := j + 1
+		k := sort.SearchInts(ranks, mid)
+		selectRanks(s, lo, mid, ranks[:k], depth)
+		lo, ranks = mid, ranks[k:]
+	}
+}
+
+// median returns the median of s (mean of the two middle values for an even length) by
+// selection; s is reordered.
+func median(s []float64) float64 {
 	n := len(s)
 	if n%2 == 1 {
-		return s[n/2]
+		return orderStats(s, n/2)[0]
 	}
-	return (s[n/2-1] + s[n/2]) / 2
+	v := orderStats(s, n/2-1, n/2)
+	return (v[0] + v[1]) / 2
 }

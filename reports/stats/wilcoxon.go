@@ -2,7 +2,6 @@ package stats
 
 import (
 	"math"
-	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -98,7 +97,7 @@ func SignedRank(d []float64) (res SignedRankResult, err error) {
 	return res, nil
 }
 
-// walshAverages returns the n(n+1)/2 averages (x_i + x_j)/2, i ≤ j, sorted.
+// walshAverages returns the n(n+1)/2 averages (x_i + x_j)/2, i ≤ j (unsorted).
 func walshAverages(x []float64) []float64 {
 	n := len(x)
 	w := make([]float64, 0, n*(n+1)/2)
@@ -107,7 +106,6 @@ func walshAverages(x []float64) []float64 {
 			w = append(w, (x[i]+x[j])/2)
 		}
 	}
-	sort.Float64s(w)
 	return w
 }
 
@@ -132,7 +130,7 @@ func HodgesLehmann(d []float64) (est float64, err error) {
 	if len(x) == 0 {
 		return math.NaN(), ErrEmptyCell
 	}
-	return sortedMedian(walshAverages(x)), nil
+	return median(walshAverages(x)), nil
 }
 
 // HodgesLehmannCI returns the Hodges–Lehmann pseudo-median of d (see
@@ -167,19 +165,16 @@ func HodgesLehmannCI(d []float64, level float64) (est, lo, hi float64, err error
 		z := distuv.UnitNormal.Quantile(1 - alpha/2)
 		k = int(math.Ceil(nf*(nf+1)/4 - 0.5 - z*math.Sqrt(nf*(nf+1)*(2*nf+1)/24)))
 	}
-	lo, hi = orderInterval(w, k)
-	return sortedMedian(w), lo, hi, nil
+	est, lo, hi = medianAndInterval(w, k)
+	return est, lo, hi, nil
 }
 
-// orderInterval returns (w[k], w[M+1-k]) in 1-based indexing for sorted w of
-// length M, with R's rule that k = 0 becomes 1.
-func orderInterval(w []float64, k int) (lo, hi float64) {
+// medianAndInterval returns the median of w and (w_(k), w_(M+1−k)) in 1-based order-statistic
+// notation for w of length M, with R's rule that k = 0 becomes 1. w is reordered (selection, not
+// sorting).
+func medianAndInterval(w []float64, k int) (med, lo, hi float64) {
 	m := len(w)
-	if k < 1 {
-		k = 1
-	}
-	if k > m {
-		k = m
-	}
-	return w[k-1], w[m-k]
+	k = min(max(k, 1), m)
+	v := orderStats(w, k-1, m-k, (m-1)/2, m/2)
+	return (v[2] + v[3]) / 2, v[0], v[1]
 }
