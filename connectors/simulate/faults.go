@@ -44,7 +44,9 @@ type Faults struct {
 
 	// SlowDelay is the delay of a slow response, default 300 ms.
 	SlowDelay time.Duration
-	// Latency is added before every request (0 = none); the benchmarks use 20 ms.
+	// Latency is the time every response takes at least (0 = none): it is held back until its
+	// request has been in the server that long, the server's own work included, as a remote API
+	// with that latency would answer. The benchmarks use 20 ms.
 	Latency time.Duration
 	// RetryAfter is the wait advertised by 429, the secondary limit
 	// (Retry-After, whole seconds rounded up; a value below 1 s is sent as

@@ -16,8 +16,8 @@
 // its prefix stripped ("/incidents", "/rest/api/2/search", "/repos/acme/x/pulls")
 // and reads "now" from the server's clock on every request. Around every
 // handler the server adds, in this order: request counting, the per-request
-// latency, the normal GitHub X-RateLimit-* headers (GitHub only), and the
-// fault injection (see Faults).
+// latency (no response goes out before it has passed), the normal GitHub
+// X-RateLimit-* headers (GitHub only), and the fault injection (see Faults).
 //
 // # Time
 //
@@ -27,6 +27,7 @@
 package simulate
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -292,9 +293,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	f := s.faults.get()
 	if f.Latency > 0 {
-		if !sleepCtx(r.Context(), f.Latency) {
-			return
-		}
+		lw := &latencyWriter{ResponseWriter: w, ctx: r.Context(), until: time.Now().Add(f.Latency)}
+		defer lw.wait()
+		w = lw
 	}
 	if api == APIGitHub {
 		s.rateHeaders(w.Header())
@@ -303,6 +304,55 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveAPI(w, r, api)
+}
+
+// latencyWriter holds back a response until its request has been in the server for the
+// configured latency: a remote API with that latency answers after that time, its own work
+// included. (Sleeping first and working after would make every request slower than the latency
+// by the simulator's rendering time, which a benchmark would wrongly charge to the client.)
+type latencyWriter struct {
+	http.ResponseWriter
+	ctx    context.Context
+	until  time.Time
+	waited bool
+}
+
+// wait sleeps until the response may go out (once).
+func (l *latencyWriter) wait() {
+	if !l.waited {
+		l.waited = true
+		if d := time.Until(l.until); d > 0 {
+			sleepCtx(l.ctx, d)
+		}
+	}
+}
+
+func (l *latencyWriter) WriteHeader(code int) {
+	l.wait()
+	l.ResponseWriter.WriteHeader(code)
+}
+
+func (l *latencyWriter) Write(b []byte) (int, error) {
+	l.wait()
+	return l.ResponseWriter.Write(b)
+}
+
+// Flush implements http.Flusher when the underlying writer does.
+func (l *latencyWriter) Flush() {
+	l.wait()
+	if f, ok := l.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack implements http.Hijacker for the connection faults.
+func (l *latencyWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	l.wait()
+	hj, ok := l.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("simulate: connection cannot be hijacked")
+	}
+	return hj.Hijack()
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api string) {
