@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,21 +57,6 @@ type run struct {
 	seen    map[string]map[string]bool
 	counts  map[string]*connectors.Counts
 	started map[string]time.Time
-
-	// decoders bounds the goroutines decoding and mapping pages. That work takes CPU the requests
-	// in flight also need (the client's reads, and a local server's rendering), so pages are
-	// decoded on fewer goroutines than there are cores and a request never waits behind a burst
-	// of decoding. A stream's page handler holds a slot; see offCPU.
-	decoders chan struct{}
-}
-
-// offCPU runs f, which waits on the network or the database, without holding the caller's decoder
-// slot, and takes a slot again before returning (slots are only ever held for CPU work, so this
-// wait is short).
-func (r *run) offCPU(f func() error) error {
-	<-r.decoders
-	defer func() { r.decoders <- struct{}{} }()
-	return f()
 }
 
 func set(ss []string) map[string]bool {
@@ -92,8 +76,7 @@ func (c *Connector) Sync(ctx context.Context, sink connectors.Sink, opts connect
 	r := &run{c: c, sink: sink, opts: opts, now: c.now().UTC().Truncate(time.Second), since: c.cfg.Since.UTC(),
 		services: set(c.cfg.Services), urgencies: set(c.cfg.Urgencies), teams: set(c.cfg.Teams),
 		fresh: map[string]time.Time{}, dropped: map[string]bool{}, seen: map[string]map[string]bool{},
-		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{},
-		decoders: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{}}
 	err := r.reference(ctx)
 	if err == nil {
 		err = r.incidents(ctx)
@@ -368,15 +351,13 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 			return context.Cause(ctx)
 		}
 	}
-	decoders := r.decoders
 	var pageAt func(w *window, offset int) func(context.Context) error
-	// process decodes a page's items (holding a decoder slot), schedules the window's next page and
-	// hands the result to the committer.
+	// process schedules the window's next page, decodes the page's items and hands the result to
+	// the committer.
 	process := func(ctx context.Context, w *window, offset int, p *page) error {
 		if p.More && int64(offset+pageLimit) == w.next.Load() {
 			next := offset + pageLimit
 			if next+pageLimit > maxOffset {
-				<-decoders
 				return fmt.Errorf("pagerduty: %s %s..%s grew past the offset cap: %w", s.key, w.since.Format(time.RFC3339), w.until.Format(time.RFC3339), ErrWindowTooDense)
 			}
 			if w.next.CompareAndSwap(int64(next), int64(next+pageLimit)) {
@@ -385,30 +366,19 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 			}
 		}
 		res, err := s.handle(ctx, p.items(s.key))
-		<-decoders
 		if err != nil {
 			return err
 		}
 		res.win, res.more = w, p.More
 		return send(ctx, res)
 	}
-	// fetchPage gets one page and decodes its envelope; on success the caller holds a decoder slot,
-	// which process releases.
+	// fetchPage gets one page and cuts it into items.
 	fetchPage := func(ctx context.Context, q url.Values, p *page) error {
 		body, err := r.c.fetch(ctx, s.entity, s.path, q)
 		if err != nil {
 			return err
 		}
-		select {
-		case decoders <- struct{}{}:
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
-		if err := decodePage(s.path, body, s.key, p); err != nil {
-			<-decoders
-			return err
-		}
-		return nil
+		return decodePage(s.path, body, s.key, p)
 	}
 	query := func(w *window, offset int, total bool) url.Values {
 		q := url.Values{}
@@ -441,7 +411,6 @@ func (r *run) runStream(ctx context.Context, s *stream) error {
 				return err
 			}
 			if p.Total != nil && *p.Total > maxOffset {
-				<-decoders // the probe's items are listed again by the parts
 				parts := (*p.Total + splitSize - 1) / splitSize
 				step := (w.until.Sub(w.since) / time.Duration(parts)).Truncate(time.Second)
 				if step < time.Second {
@@ -680,11 +649,7 @@ func (r *run) handleLogEntries(ctx context.Context, items []json.RawMessage) (*r
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)
-		var stored []models.RawRecord
-		err := r.offCPU(func() (err error) {
-			stored, err = r.sink.Raw(ctx, Source, EntityIncident, ids)
-			return err
-		})
+		stored, err := r.sink.Raw(ctx, Source, EntityIncident, ids)
 		if err != nil {
 			return nil, fmt.Errorf("pagerduty: read stored incidents: %w", err)
 		}
@@ -699,7 +664,7 @@ func (r *run) handleLogEntries(ctx context.Context, items []json.RawMessage) (*r
 	}
 	res := &result{}
 	if len(need) > 0 {
-		if err := r.offCPU(func() error { return r.refetch(ctx, need, res) }); err != nil {
+		if err := r.refetch(ctx, need, res); err != nil {
 			return nil, err
 		}
 	}
