@@ -21,9 +21,9 @@
 // 10,000 records (the offset cap: offset+limit may not pass 10,000) is split into parts of about
 // 8,000 and re-listed; otherwise all its remaining pages are requested at once, in parallel with
 // the other windows' pages. Pages are committed in groups of 5,000–20,000 records (raw payloads
-// and mapped rows in one transaction) while later pages are fetched; a cursor advances only over the contiguous run of completed
-// windows, in the batch that completes them, so a killed sync resumes where the committed data
-// ends.
+// and mapped rows in one transaction) while later pages are fetched; a cursor advances only over
+// the contiguous run of completed windows, in the batch that completes them, so a killed sync
+// resumes where the committed data ends.
 //
 // # Incremental rule
 //
