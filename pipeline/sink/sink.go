@@ -30,9 +30,15 @@ type Sink struct {
 	// tracked holds, per "source\x00entity" that had no raw records when this Sink first wrote it,
 	// every record it has committed since (by native id): those are then all the stored records, so
 	// a first sync finds existing payloads here instead of scanning raw_records at each commit. A
-	// nil map means the entity had records before (they are looked up in the database).
-	tracked map[string]map[string]stored
+	// nil map means the entity had records before, or more than trackMax were written (they are
+	// looked up in the database).
+	tracked  map[string]map[string]stored
+	trackMax int
 }
+
+// trackMax bounds the records a sink remembers per entity (~80 bytes each); past it the entity's
+// existing records are looked up in the database like those of an entity that was not empty.
+const trackMax = 2_000_000
 
 // stored is what the sink compares a fetched record with.
 type stored struct {
@@ -45,7 +51,7 @@ func New(st *store.Store, now func() time.Time) *Sink {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sink{st: st, now: now, totals: map[string]*connectors.Counts{}, tracked: map[string]map[string]stored{}}
+	return &Sink{st: st, now: now, totals: map[string]*connectors.Counts{}, tracked: map[string]map[string]stored{}, trackMax: trackMax}
 }
 
 var _ connectors.Sink = (*Sink)(nil)
@@ -93,8 +99,12 @@ func (s *Sink) Commit(ctx context.Context, b connectors.Batch) (connectors.Count
 		return connectors.Counts{}, err
 	}
 	for _, r := range b.Raw {
-		if ids := s.tracked[r.Source+"\x00"+r.Entity]; ids != nil {
+		k := r.Source + "\x00" + r.Entity
+		if ids := s.tracked[k]; ids != nil {
 			ids[r.NativeID] = stored{hash: payloadHash(r.Payload), deleted: !r.DeletedAt.IsZero()}
+			if len(ids) > s.trackMax {
+				s.tracked[k] = nil
+			}
 		}
 	}
 	if len(b.Raw) > 0 {

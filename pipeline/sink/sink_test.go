@@ -110,6 +110,20 @@ func TestKnownAndStoredRecordsAgree(t *testing.T) {
 		return models.RawRecord{Source: "jira", Entity: "issue", NativeID: id, Payload: []byte(body), FetchedAt: now}
 	}
 	first := New(st, nil)
+	remembering := New(st, nil) // on another entity, forgets past two records
+	remembering.trackMax = 2
+	for round := 0; round < 2; round++ {
+		b := connectors.Batch{Entity: "epic", Raw: []models.RawRecord{{Source: "jira", Entity: "epic", NativeID: "e1", Payload: []byte(`{}`), FetchedAt: now},
+			{Source: "jira", Entity: "epic", NativeID: "e2", Payload: []byte(`{}`), FetchedAt: now},
+			{Source: "jira", Entity: "epic", NativeID: "e3", Payload: []byte(`{}`), FetchedAt: now}}}
+		c, err := remembering.Commit(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if round == 1 && (c.Unchanged != 3 || remembering.tracked["jira\x00epic"] != nil) {
+			t.Errorf("past the limit: %+v, still remembered: %v", c, remembering.tracked["jira\x00epic"] != nil)
+		}
+	}
 	c, err := first.Commit(ctx, connectors.Batch{Entity: "issue", Raw: []models.RawRecord{
 		raw("1", `{"v": 1}`), raw("2", `{"v": 2}`), raw("1", `{"v": "last"}`)}})
 	if err != nil {
