@@ -393,7 +393,8 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 	// --- Panel: outcome per cell, periods with too many open items left out for durations.
 	var panel intPanel
 	var excluded bool
-	var preSum, preW float64 // treated pre-treatment cells, event-weighted
+	var preSum, preW float64   // treated pre-treatment cells, event-weighted
+	var postSum, postW float64 // treated post-treatment cells, event-weighted
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
 	if p != nil && len(p.Cells) > 0 {
@@ -437,6 +438,8 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 					preW += float64(cell.N)
 				} else {
 					nPost += cell.N
+					postSum += y * float64(cell.N)
+					postW += float64(cell.N)
 				}
 			}
 		}
@@ -469,12 +472,22 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 		if imbalanced(&panel) {
 			flags = append(flags, FlagImbalance)
 		}
+		// Shares and rates change relative to what the treated units would have shown untrained
+		// after treatment: their observed post-treatment level minus the effect. (Relative to their
+		// pre-treatment level, a share with a small baseline and an upward trend could fall by
+		// "more than 100%".) Durations are on the log scale: exp(effect) − 1 already is that ratio.
+		counterfactual := math.NaN()
+		if postW > 0 {
+			if cf := postSum/postW - res.Simple.ATT; cf > 0 {
+				counterfactual = cf
+			}
+		}
 		fill := func(r *models.Estimate, att, se, boot, lo, hi float64) {
 			s := SE(se, boot)
 			r.Estimate, r.StdError, r.CILow, r.CIHigh = att, s, lo, hi
 			r.PValue = PValue(att, s)
 			r.MDE = mde(s, a.Alpha)
-			r.RelativeChange = relChange(scale, att, out.baseline)
+			r.RelativeChange = relChange(scale, att, counterfactual)
 			r.NTreatedUnits, r.NControlUnits = res.NTreated, res.NControl
 			r.NEventsPre, r.NEventsPost = nPre, nPost
 			r.Flags = append([]string(nil), flags...)

@@ -12,7 +12,9 @@ import (
 
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/metrics"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/queries"
 )
 
 func TestParseQuarter(t *testing.T) {
@@ -180,4 +182,45 @@ func TestRun(t *testing.T) {
 
 func same(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(a)) || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// TestShareRelativeToCounterfactual: a share with a small pre-treatment level and an upward trend
+// everywhere, lowered by 0.04 in treated units after treatment (no noise, parallel trends). The
+// DiD recovers −0.04, and its relative change is −0.04 over what the treated units would have
+// shown untrained after treatment — not over their pre-treatment level, against which the trend
+// would make the change look like more than −100% once the effect exceeds that level.
+func TestShareRelativeToCounterfactual(t *testing.T) {
+	m := queries.Metric{Name: "share_metric", Kind: queries.KindProportion, Better: "lower", Unit: "share"}
+	p := &metrics.Panel{Metric: m.Name}
+	var cfSum, cfN float64
+	for u := 0; u < 60; u++ {
+		p.Units = append(p.Units, fmt.Sprintf("u%02d", u))
+		g := []int{0, 10, 14}[u%3]
+		for period := 1; period <= 24; period++ {
+			if g > 0 && period == g-1 {
+				continue // washout
+			}
+			y := 0.01 + 0.01*float64(period)
+			if g > 0 && period >= g {
+				cfSum, cfN = cfSum+y, cfN+1
+				y -= 0.04
+			}
+			tp := 0
+			if g > 0 {
+				tp = g - 1
+			}
+			p.Cells = append(p.Cells, metrics.Cell{Unit: u, Period: period, Group: g, TreatedPeriod: tp, N: 10, Mean: y})
+		}
+	}
+	a := config.Default().Analysis
+	a.Bootstrap = 0
+	out := estimatePanel(m, p, a)
+	h := out.rows[out.headline]
+	if math.Abs(h.Estimate+0.04) > 1e-9 {
+		t.Fatalf("DiD estimate %v, want -0.04", h.Estimate)
+	}
+	want := -0.04 / (cfSum / cfN)
+	if math.Abs(h.RelativeChange-want) > 1e-9 || h.RelativeChange <= -1 {
+		t.Errorf("relative change %v, want %v (−0.04 over the counterfactual post-treatment share)", h.RelativeChange, want)
+	}
 }
