@@ -17,6 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
 	"github.com/trainimpact/trainimpact/models"
 )
 
@@ -51,26 +53,34 @@ type column struct {
 	ok   bool // false: a type the bulk path does not handle
 }
 
+// columnTypes are the catalog types the store writes: how the bulk file carries each, and its type
+// in the appender's chunk (a VARCHAR[] chunk column is a list of VARCHAR).
+var columnTypes = map[string]struct {
+	kind  colKind
+	chunk duckdb.Type
+}{
+	"VARCHAR":                  {kindText, duckdb.TYPE_VARCHAR},
+	"TINYINT":                  {kindInt, duckdb.TYPE_TINYINT},
+	"SMALLINT":                 {kindInt, duckdb.TYPE_SMALLINT},
+	"INTEGER":                  {kindInt, duckdb.TYPE_INTEGER},
+	"BIGINT":                   {kindInt, duckdb.TYPE_BIGINT},
+	"UTINYINT":                 {kindInt, duckdb.TYPE_UTINYINT},
+	"USMALLINT":                {kindInt, duckdb.TYPE_USMALLINT},
+	"UINTEGER":                 {kindInt, duckdb.TYPE_UINTEGER},
+	"UBIGINT":                  {kindInt, duckdb.TYPE_UBIGINT},
+	"HUGEINT":                  {kindInt, duckdb.TYPE_HUGEINT},
+	"DOUBLE":                   {kindFloat, duckdb.TYPE_DOUBLE},
+	"FLOAT":                    {kindFloat, duckdb.TYPE_FLOAT},
+	"BOOLEAN":                  {kindBool, duckdb.TYPE_BOOLEAN},
+	"TIMESTAMP WITH TIME ZONE": {kindTimestamp, duckdb.TYPE_TIMESTAMP_TZ},
+	"DATE":                     {kindDate, duckdb.TYPE_DATE},
+	"JSON":                     {kindJSON, duckdb.TYPE_VARCHAR},
+	"VARCHAR[]":                {kindList, duckdb.TYPE_LIST},
+}
+
 func kindOf(typ string) (colKind, bool) {
-	switch typ {
-	case "VARCHAR":
-		return kindText, true
-	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT":
-		return kindInt, true
-	case "DOUBLE", "FLOAT":
-		return kindFloat, true
-	case "BOOLEAN":
-		return kindBool, true
-	case "TIMESTAMP WITH TIME ZONE":
-		return kindTimestamp, true
-	case "DATE":
-		return kindDate, true
-	case "JSON":
-		return kindJSON, true
-	case "VARCHAR[]":
-		return kindList, true
-	}
-	return 0, false
+	t, ok := columnTypes[typ]
+	return t.kind, ok
 }
 
 // csvType is the type read_csv parses a column as.
@@ -114,28 +124,11 @@ func readCSV(cols []column, path string, maxLine int) string {
 // bulkSQL builds the statement that moves the staged file into the table: a plain insert when key is
 // empty, otherwise an upsert.
 func bulkSQL(table string, cols []column, key []string, src string) string {
-	var names, sel, set []string
-	isKey := map[string]bool{}
-	for _, k := range key {
-		isKey[k] = true
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		sel[i] = c.selectExpr()
 	}
-	for _, c := range cols {
-		names = append(names, quoteIdent(c.name))
-		sel = append(sel, c.selectExpr())
-		if !isKey[c.name] {
-			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", quoteIdent(c.name), quoteIdent(c.name)))
-		}
-	}
-	q := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", quoteIdent(table), strings.Join(names, ", "),
-		strings.Join(sel, ", "), src)
-	if len(key) == 0 {
-		return q
-	}
-	q += " ON CONFLICT (" + joinIdents(key) + ") DO "
-	if len(set) == 0 {
-		return q + "NOTHING"
-	}
-	return q + "UPDATE SET " + strings.Join(set, ", ")
+	return insertSQL(table, cols, key, sel, src)
 }
 
 // conflictSQL asks whether any staged row's key is already in the table. Inside a transaction

@@ -487,25 +487,18 @@ func newAppender(conn driver.Conn, table string, cols []column, key []string, ha
 
 // chunkType is the appender chunk's type for a column: its own type, VARCHAR for JSON.
 func chunkType(c column) (duckdb.TypeInfo, error) {
-	simple := map[string]duckdb.Type{
-		"VARCHAR": duckdb.TYPE_VARCHAR, "JSON": duckdb.TYPE_VARCHAR, "TINYINT": duckdb.TYPE_TINYINT,
-		"SMALLINT": duckdb.TYPE_SMALLINT, "INTEGER": duckdb.TYPE_INTEGER, "BIGINT": duckdb.TYPE_BIGINT,
-		"UTINYINT": duckdb.TYPE_UTINYINT, "USMALLINT": duckdb.TYPE_USMALLINT, "UINTEGER": duckdb.TYPE_UINTEGER,
-		"UBIGINT": duckdb.TYPE_UBIGINT, "HUGEINT": duckdb.TYPE_HUGEINT, "DOUBLE": duckdb.TYPE_DOUBLE,
-		"FLOAT": duckdb.TYPE_FLOAT, "BOOLEAN": duckdb.TYPE_BOOLEAN, "DATE": duckdb.TYPE_DATE,
-		"TIMESTAMP WITH TIME ZONE": duckdb.TYPE_TIMESTAMP_TZ,
+	t, ok := columnTypes[c.typ]
+	if !ok {
+		return nil, fmt.Errorf("type %s not supported by the appender path", c.typ)
 	}
-	if t, ok := simple[c.typ]; ok {
-		return duckdb.NewTypeInfo(t)
-	}
-	if c.typ == "VARCHAR[]" {
+	if t.kind == kindList {
 		v, err := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
 		if err != nil {
 			return nil, err
 		}
 		return duckdb.NewListInfo(v)
 	}
-	return nil, fmt.Errorf("type %s not supported by the appender path", c.typ)
+	return duckdb.NewTypeInfo(t.chunk)
 }
 
 func keyPositions(cols, key []string) []int {
@@ -572,28 +565,37 @@ func keyOf(v []driver.Value, pos []int) string {
 }
 
 // appendSQL builds the statement that moves the appender's chunk (columns col1..colN, JSON columns
-// as text) into the table: a plain INSERT without key, else an upsert. Identifiers come from the
-// catalog, never user input.
+// as text) into the table: a plain INSERT without key, else an upsert.
 func appendSQL(table string, cols []column, key []string) string {
-	var names, sel, set []string
+	sel := make([]string, len(cols))
+	for i, c := range cols {
+		if c.kind == kindJSON {
+			sel[i] = fmt.Sprintf("CAST(col%d AS JSON) AS %s", i+1, quoteIdent(c.name))
+		} else {
+			sel[i] = fmt.Sprintf("col%d AS %s", i+1, quoteIdent(c.name))
+		}
+	}
+	return insertSQL(table, cols, key, sel, "appended_data")
+}
+
+// insertSQL builds INSERT INTO table (cols) SELECT sel FROM from, with ON CONFLICT (key) DO UPDATE
+// of every other column when key is set (DO NOTHING when every column is in the key). Identifiers
+// come from the catalog, never user input.
+func insertSQL(table string, cols []column, key []string, sel []string, from string) string {
 	isKey := map[string]bool{}
 	for _, k := range key {
 		isKey[k] = true
 	}
-	for i, c := range cols {
+	var names, set []string
+	for _, c := range cols {
 		q := quoteIdent(c.name)
 		names = append(names, q)
-		if c.kind == kindJSON {
-			sel = append(sel, fmt.Sprintf("CAST(col%d AS JSON) AS %s", i+1, q))
-		} else {
-			sel = append(sel, fmt.Sprintf("col%d AS %s", i+1, q))
-		}
 		if !isKey[c.name] {
-			set = append(set, fmt.Sprintf("%s = EXCLUDED.%s", q, q))
+			set = append(set, q+" = EXCLUDED."+q)
 		}
 	}
-	stmt := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM appended_data", quoteIdent(table),
-		strings.Join(names, ", "), strings.Join(sel, ", "))
+	stmt := fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", quoteIdent(table), strings.Join(names, ", "),
+		strings.Join(sel, ", "), from)
 	if len(key) == 0 {
 		return stmt
 	}
