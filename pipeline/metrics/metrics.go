@@ -39,7 +39,7 @@ type DB interface {
 // ErrMetric reports a metric whose SQL failed; returned wrapped in a *MetricError.
 var ErrMetric = errors.New("metrics: metric query failed")
 
-// MetricError names the metric file whose SQL failed (for example a duplicate event_id).
+// MetricError names the metric file whose SQL failed or produced an event_id twice.
 type MetricError struct {
 	Metric, File string
 	Err          error
@@ -77,8 +77,40 @@ func Derive(ctx context.Context, db DB, cat *queries.Catalog, cutoff time.Time) 
 		}
 		n, _ := res.RowsAffected()
 		counts[m.Name] = n
+		if err := uniqueEvents(ctx, db, m.Name); err != nil {
+			return nil, &MetricError{Metric: m.Name, File: m.File, Err: err}
+		}
 	}
 	return counts, nil
+}
+
+// ErrDuplicateEvent reports a metric whose SQL produced the same event_id more than once (a join
+// that fans out, typically); returned inside a *MetricError naming the file.
+var ErrDuplicateEvent = errors.New("event_id produced more than once")
+
+// uniqueEvents checks that metric's events in metric_events have distinct ids (duplicate_events.sql).
+func uniqueEvents(ctx context.Context, db DB, metric string) error {
+	rows, err := db.Query(ctx, sqlText("duplicate_events.sql"), metric)
+	if err != nil {
+		return fmt.Errorf("check event ids: %w", err)
+	}
+	defer rows.Close()
+	var dups []string
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return fmt.Errorf("check event ids: %w", err)
+		}
+		dups = append(dups, fmt.Sprintf("%q (%d times)", id, n))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check event ids: %w", err)
+	}
+	if len(dups) > 0 {
+		return fmt.Errorf("%w: %s", ErrDuplicateEvent, strings.Join(dups, ", "))
+	}
+	return nil
 }
 
 // Options say how events become units and periods (config analysis.*).

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,7 +195,8 @@ func TestDerive(t *testing.T) {
 	withDB(t, nil, func(ctx context.Context, w *store.Writer) error {
 		_, err := Derive(ctx, w, bad, time.Now())
 		var me *MetricError
-		if !errors.As(err, &me) || me.Metric != "dup" || !errors.Is(err, ErrMetric) {
+		if !errors.As(err, &me) || me.Metric != "dup" || !errors.Is(err, ErrMetric) || !errors.Is(err, ErrDuplicateEvent) ||
+			!strings.Contains(err.Error(), `"e" (2 times)`) || !strings.Contains(err.Error(), "metrics/dup.sql") {
 			t.Errorf("duplicate events: %v", err)
 		}
 		return nil

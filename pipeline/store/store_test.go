@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os/exec"
@@ -51,15 +52,67 @@ func count(t testing.TB, s *Store, q string) int {
 func TestMigrateTwiceIsNoOp(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
+	migs, err := models.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := 0; i < 2; i++ {
 		s, err := Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, s, "SELECT count(*) FROM schema_migrations"); n != 1 {
-			t.Fatalf("open %d: %d migrations recorded, want 1", i, n)
+		if n := count(t, s, "SELECT count(*) FROM schema_migrations"); n != len(migs) {
+			t.Fatalf("open %d: %d migrations recorded, want %d", i, n, len(migs))
 		}
 		s.Close()
+	}
+}
+
+// TestMigrationKeepsMetricEvents upgrades a version-1 file holding metric events and a view on
+// them: migration 002 drops the table's primary key and keeps every row and the view working.
+func TestMigrationKeepsMetricEvents(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.duckdb")
+	migs, err := models.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		migs[0].SQL,
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+		`INSERT INTO schema_migrations VALUES (1, 'init', now())`,
+		`INSERT INTO metric_events SELECT 'm' || (i % 3), 'e' || i, NULL, 'T' || (i % 7), TIMESTAMPTZ '2025-01-01 00:00:00+00' + to_hours(i), i, i % 5 = 0 FROM range(1000) AS r(i)`,
+		`CREATE VIEW v_m1 AS SELECT count(*) AS n FROM metric_events WHERE metric = 'm1'`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%.60s: %v", q, err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if n := count(t, s, "SELECT count(*) FROM metric_events"); n != 1000 {
+		t.Errorf("%d metric events after the upgrade, want 1000", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM metric_events WHERE censored AND value % 5 = 0 AND team_id = 'T' || (CAST(value AS INTEGER) % 7)"); n != 200 {
+		t.Errorf("%d censored rows kept intact, want 200", n)
+	}
+	if n := count(t, s, "SELECT n FROM v_m1"); n != 333 {
+		t.Errorf("view after the upgrade: %d, want 333", n)
+	}
+	if k := s.Key("metric_events"); len(k) != 0 {
+		t.Errorf("metric_events still keyed by %v", k)
+	}
+	// Without the key, the same event can be inserted twice (Derive checks uniqueness itself).
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO metric_events (metric, event_id, occurred_at) VALUES ('m1', 'e1', now())`); err != nil {
+		t.Errorf("insert without the key: %v", err)
 	}
 }
 
