@@ -1,5 +1,7 @@
 -- Synthetic load for BenchmarkAnalyze10M: 5,000 teams (two thirds trained at staggered dates in
--- 2024-2025, the rest never) and 10,000,000 metric events of the 14 catalog metrics over 2023-2025.
+-- 2024-2025, the rest never) and 10,000,000 metric events of the 14 catalog metrics over 2023-2025,
+-- stored metric after metric as metrics.Derive writes them (one INSERT per metric), so that the
+-- row groups of one metric hold no other.
 INSERT INTO exposure
 SELECT 'team', 'T' || i,
        CASE WHEN i % 3 = 0 THEN 'never' ELSE 'treated' END,
@@ -20,3 +22,4 @@ SELECT m.name,
 FROM range(10000000) AS r(i)
 JOIN (SELECT unnest($names) AS name, unnest($kinds) AS kind, generate_subscripts($names, 1) - 1 AS k) AS m
   ON m.k = i % 14
+ORDER BY m.k
