@@ -299,6 +299,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if api == APIGitHub {
 		s.rateHeaders(w.Header())
+		w = &rateWriter{ResponseWriter: w, s: s, free: r.URL.Path == "/github/rate_limit",
+			before: w.Header().Get("X-RateLimit-Remaining")}
 	}
 	if s.faults.inject(w, r, api, n, f, s.serveAPI) {
 		return
@@ -372,19 +374,74 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api string) {
 	}
 }
 
-// rateHeaders sets the normal GitHub rate-limit headers: the quota resets at
-// the top of each wall-clock hour; the simulated quota never runs out by
-// itself (it wraps), only the GitHubPrimary fault answers with Remaining 0.
+// rateHeaders sets the normal GitHub rate-limit headers as they stand before the request is
+// counted (rateWriter counts it when the status is known): the quota resets at the top of each
+// wall-clock hour; the simulated quota never runs out by itself (it wraps), only the
+// GitHubPrimary fault answers with Remaining 0.
 func (s *Server) rateHeaders(h http.Header) {
-	used := s.ghUsed.Add(1)
-	lim := int64(s.ghLimit)
-	u := (used-1)%lim + 1
 	reset := time.Now().Truncate(time.Hour).Add(time.Hour).Unix()
-	h.Set("X-RateLimit-Limit", fmt.Sprint(lim))
-	h.Set("X-RateLimit-Remaining", fmt.Sprint(lim-u))
-	h.Set("X-RateLimit-Used", fmt.Sprint(u))
+	h.Set("X-RateLimit-Limit", fmt.Sprint(s.ghLimit))
+	s.setUsed(h, s.ghUsed.Load())
 	h.Set("X-RateLimit-Reset", fmt.Sprint(reset))
 	h.Set("X-RateLimit-Resource", "core")
+}
+
+// setUsed sets X-RateLimit-Remaining and -Used for used requests so far (wrapping at the limit).
+func (s *Server) setUsed(h http.Header, used int64) {
+	lim := int64(s.ghLimit)
+	u := int64(0)
+	if used > 0 {
+		u = (used-1)%lim + 1
+	}
+	h.Set("X-RateLimit-Remaining", fmt.Sprint(lim-u))
+	h.Set("X-RateLimit-Used", fmt.Sprint(u))
+}
+
+// rateWriter counts a GitHub request against the simulated quota when its status is written,
+// as GitHub does: a 304 answer to a conditional request and GET /rate_limit do not count
+// ("Use conditional requests if appropriate" and "Checking the status of your rate limit" in
+// GitHub's REST documentation on rate limits). A fault that already emptied the quota
+// (changed Remaining) keeps its headers.
+type rateWriter struct {
+	http.ResponseWriter
+	s       *Server
+	free    bool   // GET /rate_limit
+	before  string // X-RateLimit-Remaining set by rateHeaders
+	written bool
+}
+
+func (w *rateWriter) WriteHeader(code int) {
+	if !w.written {
+		w.written = true
+		h := w.Header()
+		if code != http.StatusNotModified && !w.free && h.Get("X-RateLimit-Remaining") == w.before {
+			w.s.setUsed(h, w.s.ghUsed.Add(1))
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *rateWriter) Write(b []byte) (int, error) {
+	if !w.written {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush implements http.Flusher when the underlying writer does.
+func (w *rateWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack implements http.Hijacker for the connection faults.
+func (w *rateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("simulate: connection cannot be hijacked")
+	}
+	return hj.Hijack()
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {

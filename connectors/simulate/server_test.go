@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -117,25 +118,64 @@ func TestMountingAndAdvance(t *testing.T) {
 	}
 }
 
+// TestGitHubRateHeaders checks the simulated quota against GitHub's rules: every request counts,
+// except GET /rate_limit and a 304 answer to a conditional request.
 func TestGitHubRateHeaders(t *testing.T) {
-	s := start(t, Options{GitHubRateLimit: 100})
-	var last int
-	for i := 0; i < 3; i++ {
-		resp, _, err := get(t, s.GitHubURL()+"rate_limit")
+	s, err := Start(context.Background(), smallOrg(), Options{GitHubRateLimit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	repo := s.GitHubURL() + "repos/" + s.Org().Repos[0].FullName()
+	call := func(url, etag string) (*http.Response, string, int) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+DefaultGitHubToken)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
 		rem, err := strconv.Atoi(resp.Header.Get("X-RateLimit-Remaining"))
 		if err != nil || resp.Header.Get("X-RateLimit-Limit") != "100" || resp.Header.Get("X-RateLimit-Reset") == "" {
-			t.Fatalf("headers %v", resp.Header)
+			t.Fatalf("%s: headers %v", url, resp.Header)
 		}
-		if i > 0 && rem != last-1 {
-			t.Fatalf("remaining %d after %d", rem, last)
+		return resp, string(body), rem
+	}
+	last := -1
+	for i := 0; i < 3; i++ {
+		resp, _, rem := call(repo, "")
+		if resp.StatusCode != http.StatusOK || (i > 0 && rem != last-1) {
+			t.Fatalf("status %d, remaining %d after %d", resp.StatusCode, rem, last)
 		}
 		last = rem
 	}
-	resp, _, _ := get(t, s.PagerDutyURL()+"/users")
-	if resp.Header.Get("X-RateLimit-Limit") != "" {
+	for i := 0; i < 2; i++ {
+		_, body, rem := call(s.GitHubURL()+"rate_limit", "")
+		if rem != last || !strings.Contains(body, fmt.Sprintf(`"remaining":%d`, last)) {
+			t.Fatalf("rate_limit counted: remaining %d, body %s; want %d", rem, body, last)
+		}
+	}
+	resp, _, _ := call(repo, "")
+	etag := resp.Header.Get("ETag")
+	last--
+	nm, _, rem := call(repo, etag)
+	if etag == "" || nm.StatusCode != http.StatusNotModified || rem != last {
+		t.Fatalf("304 counted: status %d, remaining %d, want %d", nm.StatusCode, rem, last)
+	}
+	if _, _, rem := call(repo, ""); rem != last-1 {
+		t.Fatalf("after the 304: remaining %d, want %d", rem, last-1)
+	}
+	pd, err := http.Get(s.PagerDutyURL() + "/users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd.Body.Close()
+	if pd.Header.Get("X-RateLimit-Limit") != "" {
 		t.Fatal("GitHub headers on a PagerDuty response")
 	}
 }
