@@ -55,7 +55,9 @@ func (e *MetricError) Unwrap() []error { return []error{ErrMetric, e.Err} }
 
 // Derive replaces the content of metric_events with the events of every metric in cat known at
 // cutoff, and returns the number of events per metric. It creates the catalog's views and macros
-// first (the metrics use them). Run it inside one transaction with the rest of an analysis.
+// first (the metrics use them). A metric whose SQL yields an event_id more than once fails with a
+// *MetricError wrapping ErrDuplicateEvent. Run it inside one transaction with the rest of an
+// analysis.
 func Derive(ctx context.Context, db DB, cat *queries.Catalog, cutoff time.Time) (map[string]int64, error) {
 	if err := cat.CreateViews(ctx, db); err != nil {
 		return nil, err
