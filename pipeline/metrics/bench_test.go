@@ -75,7 +75,7 @@ func BenchmarkDerive10M(b *testing.B) {
 				b.Fatal(err)
 			}
 			*d += time.Since(t0)
-			b.Logf("pass %d (%s): %v", pass+1, map[int]string{0: "into an empty table", 1: "replacing the events"}[pass], time.Since(t0))
+			b.Logf("pass %d (%s): %v", pass+1, []string{"into an empty table", "replacing the events"}[pass], time.Since(t0))
 		}
 	}
 	b.ReportMetric(first.Seconds()/float64(b.N), "first-s")

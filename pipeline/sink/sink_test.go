@@ -11,13 +11,20 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
-func TestCommitCountsAndCursor(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+// openStore opens a working database in a temporary folder, closed when the test ends.
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func TestCommitCountsAndCursor(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
 	s := New(st, nil)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	raw := func(id, body string) models.RawRecord {
@@ -77,11 +84,7 @@ func TestCommitCountsAndCursor(t *testing.T) {
 // JSON column) is recognised as unchanged on the second commit.
 func TestUnchangedPayloadWithHTMLCharacters(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	s := New(st, nil)
 	b := connectors.Batch{Entity: "issue", Raw: []models.RawRecord{{Source: "jira", Entity: "issue", NativeID: "1",
 		Payload: []byte(`{"summary": "a <b> & c \u2028"}`), FetchedAt: time.Now()}}}
@@ -100,11 +103,7 @@ func TestUnchangedPayloadWithHTMLCharacters(t *testing.T) {
 // last payload without breaking the key.
 func TestKnownAndStoredRecordsAgree(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	raw := func(id, body string) models.RawRecord {
 		return models.RawRecord{Source: "jira", Entity: "issue", NativeID: id, Payload: []byte(body), FetchedAt: now}
