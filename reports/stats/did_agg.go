@@ -461,16 +461,13 @@ func (gt *GroupTime) PreTrendTest() (WaldTest, error) {
 	}
 	n := gt.N
 	q := len(pre)
-	a := mat.NewDense(q, n, nil)
 	att := mat.NewVecDense(q, nil)
 	for j, k := range pre {
-		a.SetRow(j, gt.ifc[k*n:(k+1)*n])
 		att.SetVec(j, gt.Cells[k].ATT)
 	}
-	var v mat.SymDense
-	v.SymOuterK(1/float64(n), a)
+	v := gt.preCovariance(pre)
 	var chol mat.Cholesky
-	if ok := chol.Factorize(&v); !ok || 1/chol.Cond() <= 2.220446049250313e-16 {
+	if ok := chol.Factorize(v); !ok || 1/chol.Cond() <= 2.220446049250313e-16 {
 		return WaldTest{DF: q}, ErrSingularCovariance
 	}
 	var x mat.VecDense
@@ -479,4 +476,50 @@ func (gt *GroupTime) PreTrendTest() (WaldTest, error) {
 	}
 	w := float64(n) * mat.Dot(att, &x)
 	return WaldTest{W: w, DF: q, P: distuv.ChiSquared{K: float64(q)}.Survival(w)}, nil
+}
+
+// preCovariance returns IFᵀIF/N restricted to the cells pre, accumulated cohort by cohort: a
+// unit's influence is zero in every cell that neither belongs to its cohort nor uses it as a
+// control, so each cohort's units add only to the rows and columns of the cells they touch. On
+// the batch job's panels (20 cohorts, a third of the units never treated) that is about a third
+// of the dense product's work; the result is the same sum in another order.
+func (gt *GroupTime) preCovariance(pre []int) *mat.SymDense {
+	n, q := gt.N, len(pre)
+	v := mat.NewSymDense(q, nil)
+	members := make([][]int, len(gt.cohG))
+	for i, c := range gt.unitCoh {
+		members[c] = append(members[c], i)
+	}
+	var touched []int
+	for _, us := range members {
+		touched = touched[:0]
+		for j, k := range pre {
+			col := gt.ifc[k*n : (k+1)*n]
+			for _, i := range us {
+				if col[i] != 0 {
+					touched = append(touched, j)
+					break
+				}
+			}
+		}
+		if len(touched) == 0 {
+			continue
+		}
+		s := mat.NewDense(len(touched), len(us), nil)
+		for r, j := range touched {
+			col, row := gt.ifc[pre[j]*n:(pre[j]+1)*n], s.RawRowView(r)
+			for c, i := range us {
+				row[c] = col[i]
+			}
+		}
+		var part mat.SymDense
+		part.SymOuterK(1/float64(n), s)
+		for a, ja := range touched {
+			for b := a; b < len(touched); b++ {
+				jb := touched[b]
+				v.SetSym(ja, jb, v.At(ja, jb)+part.At(a, b))
+			}
+		}
+	}
+	return v
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // mpdta is R did's mpdta data set (500 counties × 2003–2007), checked in as
@@ -697,5 +699,51 @@ func TestDiDAnticipation(t *testing.T) {
 	}
 	if c := didCellAt(t, gt, 6, 2); c.NControl != 60 {
 		t.Errorf("ATT(6,2): %d controls, want 60 (never + cohort 4)", c.NControl)
+	}
+}
+
+// TestPreCovarianceMatchesDense checks the cohort-by-cohort covariance of the pre-treatment cells
+// against the dense IFᵀIF/N, with never-treated and not-yet-treated controls, on a balanced panel
+// and on one with cells missing (where a unit's influence can vanish from a comparison).
+func TestPreCovarianceMatchesDense(t *testing.T) {
+	for _, control := range []ControlGroup{ControlNeverTreated, ControlNotYetTreated} {
+		for _, missing := range []float64{0, 0.15} {
+			rng := rand.New(rand.NewPCG(5, 9))
+			unit, period, group, y := didSimPanel(rng, 300, 12, []int{0, 0, 4, 6, 9, 11}, 0.3)
+			for i := range y {
+				if rng.Float64() < missing {
+					y[i] = math.NaN()
+				}
+			}
+			gt, err := ATTGT(unit, period, group, y, nil, DiDOptions{Control: control})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var pre []int
+			for k, c := range gt.Cells {
+				if c.Group > c.Period && !math.IsNaN(c.ATT) {
+					pre = append(pre, k)
+				}
+			}
+			n := gt.N
+			a := mat.NewDense(len(pre), n, nil)
+			for j, k := range pre {
+				a.SetRow(j, gt.ifc[k*n:(k+1)*n])
+			}
+			var dense mat.SymDense
+			dense.SymOuterK(1/float64(n), a)
+			got := gt.preCovariance(pre)
+			for i := range pre {
+				for j := range pre {
+					d, g := dense.At(i, j), got.At(i, j)
+					if math.Abs(d-g) > 1e-12*(math.Abs(d)+1e-300) && math.Abs(d-g) > 1e-18 {
+						t.Fatalf("control %v, missing %v: V[%d,%d] = %v, dense %v", control, missing, i, j, g, d)
+					}
+				}
+			}
+			if len(pre) < 10 {
+				t.Fatalf("control %v: only %d pre-treatment cells", control, len(pre))
+			}
+		}
 	}
 }

@@ -80,17 +80,6 @@ func RankSum(x, y []float64) (res RankSumResult, err error) {
 	return res, nil
 }
 
-// pairwiseDiffs returns the m·n differences x_i − y_j (unsorted).
-func pairwiseDiffs(x, y []float64) []float64 {
-	d := make([]float64, 0, len(x)*len(y))
-	for _, a := range x {
-		for _, b := range y {
-			d = append(d, a-b)
-		}
-	}
-	return d
-}
-
 // HodgesLehmannShift returns the Hodges–Lehmann estimate of the location
 // shift between x and y, the median of all pairwise differences:
 //
@@ -101,7 +90,9 @@ func pairwiseDiffs(x, y []float64) []float64 {
 // "difference in location" when there are no ties and both samples are
 // smaller than 50; otherwise R solves the corrected statistic for zero
 // numerically, which can differ slightly. Source: Hodges & Lehmann (1963);
-// Hollander & Wolfe (1999), §4.2. Cost: O(mn) memory.
+// Hollander & Wolfe (1999), §4.2. The differences are never stored: selection in
+// the implicit sorted matrix (see sortedRows.orderStats) takes O(m + n) memory and expected
+// O((m + n) log² (mn)) time.
 //
 // HodgesLehmannShift returns ErrEmptyCell if either sample has no finite
 // value.
@@ -110,7 +101,7 @@ func HodgesLehmannShift(x, y []float64) (est float64, err error) {
 	if len(x) == 0 || len(y) == 0 {
 		return math.NaN(), ErrEmptyCell
 	}
-	return median(pairwiseDiffs(x, y)), nil
+	return diffRows(x, descending(y)).median(), nil
 }
 
 // HodgesLehmannShiftCI returns the Hodges–Lehmann shift (see
@@ -135,7 +126,6 @@ func HodgesLehmannShiftCI(x, y []float64, level float64) (est, lo, hi float64, e
 	if m == 0 || n == 0 {
 		return math.NaN(), math.NaN(), math.NaN(), ErrEmptyCell
 	}
-	d := pairwiseDiffs(x, y)
 	alpha := 1 - level
 	var k int
 	if m < ExactLimit && n < ExactLimit {
@@ -145,6 +135,6 @@ func HodgesLehmannShiftCI(x, y []float64, level float64) (est, lo, hi float64, e
 		z := distuv.UnitNormal.Quantile(1 - alpha/2)
 		k = int(math.Ceil(mf*nf/2 - 0.5 - z*math.Sqrt(mf*nf*(mf+nf+1)/12)))
 	}
-	est, lo, hi = medianAndInterval(d, k)
+	est, lo, hi = diffRows(x, descending(y)).medianAndInterval(k)
 	return est, lo, hi, nil
 }

@@ -97,7 +97,7 @@ func checkQuantileArgs(p float64, x []float64) (ok bool) {
 // it: a multi-rank quickselect (median-of-three pivots, Hoare partition) that recurses only into
 // the parts holding a wanted rank, and sorts a part outright once the recursion is deeper than
 // 2·log2(len(s)), so the worst case stays O(n log n). Expected cost O(n) for a few ranks, against
-// O(n log n) for sorting: the Walsh averages of 3,000 paired units are 4.5M values. s is reordered.
+// O(n log n) for sorting. s is reordered.
 // Each rank must be in [0, len(s)).
 func orderStats(s []float64, ranks ...int) []float64 {
 	sorted := append([]int(nil), ranks...)
@@ -148,15 +148,4 @@ func selectRanks(s []float64, lo, hi int, ranks []int, depth int) {
 		selectRanks(s, lo, mid, ranks[:k], depth)
 		lo, ranks = mid, ranks[k:]
 	}
-}
-
-// median returns the median of s (mean of the two middle values for an even length) by
-// selection; s is reordered.
-func median(s []float64) float64 {
-	n := len(s)
-	if n%2 == 1 {
-		return orderStats(s, n/2)[0]
-	}
-	v := orderStats(s, n/2-1, n/2)
-	return (v[0] + v[1]) / 2
 }

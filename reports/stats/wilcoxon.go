@@ -2,6 +2,7 @@ package stats
 
 import (
 	"math"
+	"sort"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -97,18 +98,6 @@ func SignedRank(d []float64) (res SignedRankResult, err error) {
 	return res, nil
 }
 
-// walshAverages returns the n(n+1)/2 averages (x_i + x_j)/2, i ≤ j (unsorted).
-func walshAverages(x []float64) []float64 {
-	n := len(x)
-	w := make([]float64, 0, n*(n+1)/2)
-	for i := 0; i < n; i++ {
-		for j := i; j < n; j++ {
-			w = append(w, (x[i]+x[j])/2)
-		}
-	}
-	return w
-}
-
 // HodgesLehmann returns the Hodges–Lehmann estimate of the centre of
 // symmetry (pseudo-median) of the paired differences d, the median of the
 // Walsh averages:
@@ -122,7 +111,9 @@ func walshAverages(x []float64) []float64 {
 // there are neither zeros nor ties and N < 50; otherwise R drops the zeros
 // and solves the tie- and continuity-corrected statistic for zero
 // numerically, which can differ slightly. Source: Hodges & Lehmann (1963).
-// Cost: O(n²) memory and O(n² log n) time.
+// The n(n+1)/2 averages are never stored: selection in the implicit sorted
+// matrix (see sortedRows.orderStats) takes O(n) memory and expected O(n log² n)
+// time.
 //
 // HodgesLehmann returns ErrEmptyCell if d has no finite value.
 func HodgesLehmann(d []float64) (est float64, err error) {
@@ -130,7 +121,8 @@ func HodgesLehmann(d []float64) (est float64, err error) {
 	if len(x) == 0 {
 		return math.NaN(), ErrEmptyCell
 	}
-	return median(walshAverages(x)), nil
+	sort.Float64s(x)
+	return walshRows(x).median(), nil
 }
 
 // HodgesLehmannCI returns the Hodges–Lehmann pseudo-median of d (see
@@ -155,7 +147,7 @@ func HodgesLehmannCI(d []float64, level float64) (est, lo, hi float64, err error
 	if n == 0 {
 		return math.NaN(), math.NaN(), math.NaN(), ErrEmptyCell
 	}
-	w := walshAverages(x)
+	sort.Float64s(x)
 	alpha := 1 - level
 	var k int
 	if n < ExactLimit {
@@ -165,16 +157,6 @@ func HodgesLehmannCI(d []float64, level float64) (est, lo, hi float64, err error
 		z := distuv.UnitNormal.Quantile(1 - alpha/2)
 		k = int(math.Ceil(nf*(nf+1)/4 - 0.5 - z*math.Sqrt(nf*(nf+1)*(2*nf+1)/24)))
 	}
-	est, lo, hi = medianAndInterval(w, k)
+	est, lo, hi = walshRows(x).medianAndInterval(k)
 	return est, lo, hi, nil
-}
-
-// medianAndInterval returns the median of w and (w_(k), w_(M+1−k)) in 1-based order-statistic
-// notation for w of length M, with R's rule that k = 0 becomes 1. w is reordered (selection, not
-// sorting).
-func medianAndInterval(w []float64, k int) (med, lo, hi float64) {
-	m := len(w)
-	k = min(max(k, 1), m)
-	v := orderStats(w, k-1, m-k, (m-1)/2, m/2)
-	return (v[2] + v[3]) / 2, v[0], v[1]
 }
