@@ -309,9 +309,9 @@ func didBootSE(d []float64, n int) float64 {
 	if !(ss*float64(n) > math.Sqrt(2.220446049250313e-16)*10) {
 		return math.NaN()
 	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return (Quantile1(0.75, s) - Quantile1(0.25, s)) / didIQRScale
+	b := len(d)
+	q := orderStats(slices.Clone(d), quantile1Index(0.75, b), quantile1Index(0.25, b))
+	return (q[0] - q[1]) / didIQRScale
 }
 
 // didSupT is the sup-t critical value of mboot: the type-1 (1-alpha)

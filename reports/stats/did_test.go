@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -743,6 +744,29 @@ func TestPreCovarianceMatchesDense(t *testing.T) {
 			}
 			if len(pre) < 10 {
 				t.Fatalf("control %v: only %d pre-treatment cells", control, len(pre))
+			}
+		}
+	}
+}
+
+// TestDidBootSEIsTypeOneIQR checks the selection-based bootstrap SE against the type-1 quantiles
+// of the sorted draws, for draw counts around the quantiles' rounding points and with ties.
+func TestDidBootSEIsTypeOneIQR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 8))
+	for _, b := range []int{3, 4, 5, 8, 99, 100, 999, 1000} {
+		for _, ties := range []bool{false, true} {
+			d := make([]float64, b)
+			for i := range d {
+				d[i] = rng.NormFloat64()
+				if ties {
+					d[i] = math.Round(d[i] * 2)
+				}
+			}
+			s := append([]float64(nil), d...)
+			sort.Float64s(s)
+			want := (Quantile1(0.75, s) - Quantile1(0.25, s)) / didIQRScale
+			if got := didBootSE(d, 50); got != want {
+				t.Errorf("B=%d ties=%v: %v, want %v", b, ties, got, want)
 			}
 		}
 	}

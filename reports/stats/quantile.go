@@ -53,24 +53,19 @@ func Quantile1(p float64, x []float64) float64 {
 	if !checkQuantileArgs(p, x) {
 		return math.NaN()
 	}
+	return x[quantile1Index(p, len(x))]
+}
+
+// quantile1Index is the 0-based position of Quantile1's order statistic among n sorted values.
+func quantile1Index(p float64, n int) int {
 	const fuzz = 4 * 0x1p-52
-	n := len(x)
 	np := float64(n) * p
 	j := int(math.Floor(np + fuzz)) // R: j <- floor(nppm + fuzz); 1-based
 	if np > float64(j) {
 		// 1-based x[j+1] is 0-based x[j].
-		if j > n-1 {
-			j = n - 1
-		}
-		return x[j]
+		return min(j, n-1)
 	}
-	if j < 1 {
-		j = 1
-	}
-	if j > n {
-		j = n
-	}
-	return x[j-1]
+	return min(max(j, 1), n) - 1
 }
 
 // checkQuantileArgs panics on invalid arguments and reports whether x is
