@@ -77,15 +77,22 @@ func printDemo(f *Factory, res *demo.Result) error {
 	fmt.Fprintf(out, "\nEffect of the training, %s — difference-in-differences vs the naive before/after:\n\n", res.Period)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tDiD effect\t95% interval\tq\tnaive before/after\tplanted\tunits (treated/control)")
+	anyCut := false
 	for _, fd := range res.Findings {
 		d := fd.DiD
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", fd.Metric, pct(d.RelativeChange), interval(d), num(d.QValue),
+		ci, cut := interval(d)
+		anyCut = anyCut || cut
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", fd.Metric, pct(d.RelativeChange), ci, num(d.QValue),
 			pct(fd.Naive.RelativeChange), pct(fd.Planted), d.NTreatedUnits, d.NControlUnits)
 	}
 	tw.Flush()
 	fmt.Fprintln(out, "\nEffects are relative changes (-20% = 20% less time, or 20% fewer). The naive before/after also")
 	fmt.Fprintln(out, "contains the organisation-wide trend; difference-in-differences removes it by comparing with teams")
 	fmt.Fprintln(out, "not (yet) trained.")
+	if anyCut {
+		fmt.Fprintln(out, "An interval of a share or rate stops at -100% (none left) or at a share of 100%: the estimate's")
+		fmt.Fprintln(out, "interval reaches past what is possible (ci_low and ci_high in the estimates table keep it whole).")
+	}
 	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
 	db := res.Warehouse
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, scale, round(estimate, 3) as estimate, round(ci_low, 3) as ci_low, round(ci_high, 3) as ci_high, round(relative_change, 3) as relative_change, round(q_value, 3) as q from estimates where aggregation in ('simple', 'overall') order by metric, method\"\n", db)
@@ -115,17 +122,27 @@ func num(x float64) string {
 	return fmt.Sprintf("%.3f", x)
 }
 
-// interval prints the CI as relative changes.
-func interval(e models.Estimate) string {
+// interval prints the CI as relative changes. For a share or rate the bounds stop at what is
+// possible, −100% (none left) and, for a share, 100% of the events; cut reports such a bound.
+func interval(e models.Estimate) (text string, cut bool) {
 	if math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
-		return "—"
+		return "—", false
 	}
 	lo, hi := e.CILow, e.CIHigh
 	if e.Scale == "log" {
 		lo, hi = math.Expm1(lo), math.Expm1(hi)
 	} else if !math.IsNaN(e.RelativeChange) && e.Estimate != 0 {
-		k := e.RelativeChange / e.Estimate
-		lo, hi = lo*k, hi*k
+		k := e.RelativeChange / e.Estimate // 1 / the untrained level
+		least, most := -1.0, math.Inf(1)
+		if e.Scale == "share" {
+			most = k - 1 // a share of 1
+		}
+		bound := func(v float64) float64 {
+			b := min(max(v, least), most)
+			cut = cut || b != v
+			return b
+		}
+		lo, hi = bound(lo*k), bound(hi*k)
 	}
-	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi))
+	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi)), cut
 }

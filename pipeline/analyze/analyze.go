@@ -117,6 +117,9 @@ type metricOutcome struct {
 	rows     []models.Estimate
 	headline int     // index of the did/simple row in rows
 	baseline float64 // treated pre-treatment level (geometric mean for durations)
+	// level is the treated units' post-treatment level without the training (observed minus the
+	// DiD effect; NaN when not positive or not estimated): shares and rates cannot fall below 0.
+	level float64
 }
 
 // Compute runs every estimator on the metric_events already in db (see Run) and returns the rows
@@ -202,7 +205,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		res.Headline = append(res.Headline, h)
 		v, ok := cfg.ROI.Values[m.Name]
 		inputs = append(inputs, roi.Input{Metric: m.Name, Value: v, Monetised: ok, Scale: h.Scale,
-			Estimate: h.Estimate, CILow: h.CILow, CIHigh: h.CIHigh, Baseline: out.baseline,
+			Estimate: h.Estimate, CILow: h.CILow, CIHigh: h.CIHigh, Baseline: out.baseline, Level: out.level,
 			AnnualVolume: float64(volume[m.Name]), LowerIsBetter: m.LowerIsBetter()})
 	}
 	s := roi.Compute(inputs, roi.Costs{PerParticipant: cfg.ROI.Costs.PerParticipant, Fixed: cfg.ROI.Costs.Fixed, Participants: participants})
@@ -387,7 +390,7 @@ func (out metricOutcome) with(w windowsOutcome) metricOutcome {
 func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metricOutcome {
 	scale := scaleOf(m.Kind)
 	var out metricOutcome
-	out.baseline = math.NaN()
+	out.baseline, out.level = math.NaN(), math.NaN()
 	head := newRow(m, MethodDiD, AggSimple, scale)
 
 	// --- Panel: outcome per cell, periods with too many open items left out for durations.
@@ -482,6 +485,7 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 				counterfactual = cf
 			}
 		}
+		out.level = counterfactual
 		fill := func(r *models.Estimate, att, se, boot, lo, hi float64) {
 			s := SE(se, boot)
 			r.Estimate, r.StdError, r.CILow, r.CIHigh = att, s, lo, hi

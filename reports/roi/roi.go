@@ -37,8 +37,13 @@ type Input struct {
 	Scale                   string
 	Estimate, CILow, CIHigh float64
 	Baseline                float64 // treated pre-treatment level in the metric's unit (log scale only)
-	AnnualVolume            float64 // events of treated units over the year ending with the period
-	LowerIsBetter           bool
+	// Level is, for shares and rates, the treated units' level without the training (0 or NaN
+	// when unknown: no bound is applied): no effect can take a share below 0 or above 1, or a rate below 0, so interval
+	// bounds beyond that are cut to it (an interval intersected with the possible values keeps its
+	// coverage).
+	Level         float64
+	AnnualVolume  float64 // events of treated units over the year ending with the period
+	LowerIsBetter bool
 }
 
 // Costs are the fully loaded program costs.
@@ -73,10 +78,15 @@ type Summary struct {
 
 // effect returns Δ for an estimate θ on the input's scale.
 func (in Input) effect(theta float64) float64 {
-	if in.Scale == ScaleLog {
+	switch {
+	case in.Scale == ScaleLog:
 		return in.Baseline * math.Expm1(theta)
+	case !(in.Level > 0) || math.IsNaN(theta):
+		return theta
+	case in.Scale == ScaleShare:
+		return min(max(theta, -in.Level), 1-in.Level)
 	}
-	return theta
+	return max(theta, -in.Level)
 }
 
 // Compute returns the ROI of every input and the totals.

@@ -55,3 +55,40 @@ func TestCompute(t *testing.T) {
 		t.Errorf("zero cost: %+v", z)
 	}
 }
+
+// TestEffectStaysPossible checks that interval bounds which would take a share below 0 or above 1,
+// or a rate below 0, are cut at the treated units' untrained level, and that an unknown level
+// leaves them alone.
+func TestEffectStaysPossible(t *testing.T) {
+	in := []Input{
+		// Escalation share 4% untrained, interval [−6, −1] points: at most all 4 points can go.
+		{Metric: "escalated", Value: 100, Monetised: true, Scale: ScaleShare, Estimate: -0.03, CILow: -0.06, CIHigh: -0.01,
+			Level: 0.04, AnnualVolume: 1000, LowerIsBetter: true},
+		// On-time share 97% untrained, interval up to +5 points: at most 3 can be gained.
+		{Metric: "on_time", Value: 10, Monetised: true, Scale: ScaleShare, Estimate: 0.02, CILow: 0.01, CIHigh: 0.05,
+			Level: 0.97, AnnualVolume: 1000},
+		// Rate 0.5 per event untrained, interval down to −0.8.
+		{Metric: "reassigned", Value: 10, Monetised: true, Scale: ScaleRate, Estimate: -0.3, CILow: -0.8, CIHigh: 0.1,
+			Level: 0.5, AnnualVolume: 1000, LowerIsBetter: true},
+		// Level unknown: the interval is used as it is.
+		{Metric: "unknown", Value: 100, Monetised: true, Scale: ScaleShare, Estimate: -0.03, CILow: -0.06, CIHigh: -0.01,
+			Level: math.NaN(), AnnualVolume: 1000, LowerIsBetter: true},
+	}
+	s := Compute(in, Costs{})
+	checks := []struct {
+		line               int
+		benefit, low, high float64
+	}{
+		{0, 0.03 * 1000 * 100, 0.01 * 1000 * 100, 0.04 * 1000 * 100},
+		{1, 0.02 * 1000 * 10, 0.01 * 1000 * 10, 0.03 * 1000 * 10},
+		{2, 0.3 * 1000 * 10, 0, 0.5 * 1000 * 10},
+		{3, 0.03 * 1000 * 100, 0.01 * 1000 * 100, 0.06 * 1000 * 100},
+	}
+	for _, c := range checks {
+		l := s.Lines[c.line]
+		if !near(l.Benefit, c.benefit) || !near(l.BenefitLow, c.low) || !near(l.BenefitHigh, c.high) {
+			t.Errorf("%s: benefit %v [%v, %v], want %v [%v, %v]", l.Metric, l.Benefit, l.BenefitLow, l.BenefitHigh,
+				c.benefit, c.low, c.high)
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"math"
+	"testing"
+
+	"github.com/trainimpact/trainimpact/models"
+)
+
+// TestIntervalStaysPossible checks the demo's relative intervals: durations through exp − 1,
+// shares and rates relative to the untrained level and cut where a share or rate would pass 0 or
+// a share 100%.
+func TestIntervalStaysPossible(t *testing.T) {
+	cases := []struct {
+		name string
+		e    models.Estimate
+		want string
+		cut  bool
+	}{
+		{"duration", models.Estimate{Scale: "log", Estimate: math.Log(0.8), CILow: math.Log(0.7), CIHigh: math.Log(0.9)},
+			"[-30.0%, -10.0%]", false},
+		// Share untrained 0.05 (relative change −0.02/0.05): interval [−0.06, −0.01] → [−120%, −20%].
+		{"share below 0", models.Estimate{Scale: "share", Estimate: -0.02, RelativeChange: -0.4, CILow: -0.06, CIHigh: -0.01},
+			"[-100.0%, -20.0%]", true},
+		// Share untrained 0.8: +0.3 would be 110% of the events; at most +25%.
+		{"share above 1", models.Estimate{Scale: "share", Estimate: 0.1, RelativeChange: 0.125, CILow: 0.04, CIHigh: 0.3},
+			"[+5.0%, +25.0%]", true},
+		// Rate untrained 2: no upper limit.
+		{"rate", models.Estimate{Scale: "rate", Estimate: 1, RelativeChange: 0.5, CILow: -0.5, CIHigh: 3},
+			"[-25.0%, +150.0%]", false},
+		{"no interval", models.Estimate{Scale: "share", Estimate: 0.1, RelativeChange: 0.1, CILow: math.NaN(), CIHigh: math.NaN()},
+			"—", false},
+	}
+	for _, c := range cases {
+		got, cut := interval(c.e)
+		if got != c.want || cut != c.cut {
+			t.Errorf("%s: %s (cut %v), want %s (cut %v)", c.name, got, cut, c.want, c.cut)
+		}
+	}
+}
