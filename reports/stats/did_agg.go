@@ -481,8 +481,9 @@ func (gt *GroupTime) PreTrendTest() (WaldTest, error) {
 // preCovariance returns IFᵀIF/N restricted to the cells pre, accumulated cohort by cohort: a
 // unit's influence is zero in every cell that neither belongs to its cohort nor uses it as a
 // control, so each cohort's units add only to the rows and columns of the cells they touch. On
-// the batch job's panels (20 cohorts, a third of the units never treated) that is about a third
-// of the dense product's work; the result is the same sum in another order.
+// the batch job's panels (20 cohorts, a third of the units never treated) that is about 40% of the
+// dense product's time with never-treated controls and 80% with not-yet-treated ones (later cohorts
+// are controls for most pre-treatment cells); the result is the same sum in another order.
 func (gt *GroupTime) preCovariance(pre []int) *mat.SymDense {
 	n, q := gt.N, len(pre)
 	v := mat.NewSymDense(q, nil)
