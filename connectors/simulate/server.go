@@ -342,15 +342,26 @@ func (l *latencyWriter) Write(b []byte) (int, error) {
 // Flush implements http.Flusher when the underlying writer does.
 func (l *latencyWriter) Flush() {
 	l.wait()
-	if f, ok := l.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
+	flush(l.ResponseWriter)
 }
 
 // Hijack implements http.Hijacker for the connection faults.
 func (l *latencyWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	l.wait()
-	hj, ok := l.ResponseWriter.(http.Hijacker)
+	return hijack(l.ResponseWriter)
+}
+
+// flush flushes w when it can; the response writers wrapping the handler's use it.
+func flush(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// hijack takes over w's connection when it can; the response writers wrapping the handler's
+// use it, so that the connection faults reach the server's writer.
+func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.(http.Hijacker)
 	if !ok {
 		return nil, nil, errors.New("simulate: connection cannot be hijacked")
 	}
@@ -429,20 +440,10 @@ func (w *rateWriter) Write(b []byte) (int, error) {
 }
 
 // Flush implements http.Flusher when the underlying writer does.
-func (w *rateWriter) Flush() {
-	if f, ok := w.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
-	}
-}
+func (w *rateWriter) Flush() { flush(w.ResponseWriter) }
 
 // Hijack implements http.Hijacker for the connection faults.
-func (w *rateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := w.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("simulate: connection cannot be hijacked")
-	}
-	return hj.Hijack()
-}
+func (w *rateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return hijack(w.ResponseWriter) }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

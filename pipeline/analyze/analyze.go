@@ -223,16 +223,6 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	return res, nil
 }
 
-// estimateAll runs estimateMetric for every metric, on every core (see metricPool).
-func estimateAll(ms []queries.Metric, panels map[string]*metrics.Panel, windows map[string][]metrics.Window,
-	surv map[string][2]*metrics.Durations, a config.Analysis) []metricOutcome {
-	pool := newMetricPool(ms, windows, surv, a)
-	for i, m := range ms {
-		pool.start(i, panels[m.Name])
-	}
-	return pool.wait()
-}
-
 // metricPool runs the estimators of the metrics of a catalog in the background, at most
 // GOMAXPROCS at a time: for each metric the ones needing no panel (started by startWindows) and
 // the DiD on its panel (started by start). Metrics are independent and each has its own random
@@ -354,11 +344,6 @@ func relChange(scale string, est, baseline float64) float64 {
 	return est / baseline
 }
 
-// estimateMetric runs every estimator of one metric. It never fails: problems become flags.
-func estimateMetric(m queries.Metric, p *metrics.Panel, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) metricOutcome {
-	return estimatePanel(m, p, a).with(estimateWindows(m, ws, surv, a))
-}
-
 // windowsOutcome is what the estimators needing no panel produced: the before/after comparison
 // (waiting for the panel's baseline) and Kaplan–Meier or the pooled test.
 type windowsOutcome struct {
@@ -379,7 +364,8 @@ func estimateWindows(m queries.Metric, ws []metrics.Window, surv [2]*metrics.Dur
 	return w
 }
 
-// with appends w's rows after the DiD rows of out, in the order estimateMetric always wrote them.
+// with appends w's rows after the DiD rows of out: DiD, before/after, then Kaplan–Meier or the
+// pooled test.
 func (out metricOutcome) with(w windowsOutcome) metricOutcome {
 	out.rows = append(out.rows, w.beforeAfter.finish(out.baseline))
 	out.rows = append(out.rows, w.extra...)

@@ -70,7 +70,11 @@ func BenchmarkEstimate14Metrics(b *testing.B) {
 	a.Bootstrap = 999
 	b.ResetTimer()
 	for range b.N {
-		outs := estimateAll(cat.Metrics, panels, nil, nil, a)
+		pool := newMetricPool(cat.Metrics, nil, nil, a)
+		for i, m := range cat.Metrics {
+			pool.start(i, panels[m.Name])
+		}
+		outs := pool.wait()
 		if h := outs[0].rows[outs[0].headline]; h.Estimate != h.Estimate {
 			b.Fatalf("no estimate: %+v", h)
 		}

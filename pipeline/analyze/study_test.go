@@ -72,7 +72,7 @@ func runStudy(reps, boot int, effect float64, control string) studyRow {
 	for r := range reps {
 		rng := rand.New(rand.NewPCG(uint64(r), 2024))
 		a.Seed = uint64(r)
-		out := estimateMetric(m, simOrg(rng, effect), nil, [2]*metrics.Durations{}, a)
+		out := estimatePanel(m, simOrg(rng, effect), a)
 		h := out.rows[out.headline]
 		ests, ses = append(ests, h.Estimate), append(ses, h.StdError)
 		if h.CILow <= effect && effect <= h.CIHigh {
