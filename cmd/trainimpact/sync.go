@@ -37,6 +37,10 @@ source succeeds the warehouse is published; when some fail (exit 3) nothing is p
 			if err != nil {
 				return err
 			}
+			// Every token is checked before anything starts (a missing one is a config error).
+			if err := cfg.CheckSourceSecrets(args...); err != nil {
+				return err
+			}
 			s, err := f.begin(ctx, "sync")
 			if err != nil {
 				return err

@@ -100,3 +100,30 @@ func TestSyncPartialAndLock(t *testing.T) {
 		t.Fatalf("sync while another run holds the lock: exit %d\n%s", code, out)
 	}
 }
+
+// A missing token stops only what needs it: sync names the key and its line before anything starts,
+// doctor fails that source, and commands that read the database load the config as usual.
+func TestUnsetTokenStopsOnlyNetworkCommands(t *testing.T) {
+	dir, env := syncProject(t)
+	env = map[string]string{"PD_TOKEN": env["PD_TOKEN"]} // GH_TOKEN unset
+
+	code, out := runWithEnv(t, dir, env, "sync")
+	if code != ExitUsage || !strings.Contains(out, "trainimpact.yaml:5: sources.github.token_env") || !strings.Contains(out, "GH_TOKEN is not set") {
+		t.Fatalf("sync with GH_TOKEN unset: exit %d, want %d naming the key and line\n%s", code, ExitUsage, out)
+	}
+	if strings.Contains(out, "fetched") {
+		t.Errorf("sync started collecting before reporting the missing token:\n%s", out)
+	}
+	if code, out = runWithEnv(t, dir, env, "sync", "pagerduty"); code != ExitOK {
+		t.Fatalf("sync pagerduty (its token is set): exit %d\n%s", code, out)
+	}
+	code, out = runWithEnv(t, dir, env, "sql", "select count(*) > 0 as has_incidents from incidents")
+	if code != ExitOK || !strings.Contains(out, "true") {
+		t.Fatalf("sql with GH_TOKEN unset: exit %d\n%s", code, out)
+	}
+	code, out = runWithEnv(t, dir, env, "doctor")
+	if code == ExitOK || !strings.Contains(out, "ok    source pagerduty") || !strings.Contains(out, "FAIL  source github") ||
+		!strings.Contains(out, "GH_TOKEN is not set") {
+		t.Fatalf("doctor with GH_TOKEN unset: exit %d\n%s", code, out)
+	}
+}

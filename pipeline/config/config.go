@@ -1,7 +1,9 @@
-// Package config loads trainimpact.yaml: strictly (an unknown key, a wrong type, a missing required
-// value or an unset environment variable named by a *_env key are all errors), reporting every
-// problem at once with its key and line, and filling sensible defaults for everything optional.
-// Secrets are read from the environment here and nowhere else; they are never stored or logged.
+// Package config loads trainimpact.yaml: strictly (an unknown key, a wrong type or a missing required
+// value are all errors), reporting every problem at once with its key and line, and filling sensible
+// defaults for everything optional. Secrets are read from the environment here and nowhere else;
+// they are never stored or logged. An unset variable named by a *_env key is reported, with its key
+// and line, only to the commands that need it (CheckSourceSecrets, CheckPseudonymKey): analysing or
+// querying the database needs no token.
 package config
 
 import (
@@ -30,8 +32,10 @@ type Config struct {
 	StateDir string `yaml:"state_dir"`
 	// Sources holds each configured source's decoded block, by source name.
 	Sources map[string]connectors.Config `yaml:"-"`
-	// Secrets maps environment variable names named by *_env keys to their values.
+	// Secrets maps environment variable names named by *_env keys to their values (set ones only).
 	Secrets  map[string]string `yaml:"-"`
+	// unset holds an Error for every *_env key whose variable is unset or empty, by key.
+	unset map[string]Error
 	People   People            `yaml:"people"`
 	Analysis Analysis          `yaml:"analysis"`
 	ROI      ROI               `yaml:"roi"`
@@ -142,6 +146,48 @@ func (c *Config) Env(name string) map[string]string {
 		}
 	}
 	return out
+}
+
+// CheckSourceSecrets returns, as Errors, every environment variable named by a *_env key of the
+// named sources (every configured source when none is named) that is unset or empty; nil when all
+// are set. Commands that call a source's API check before they start.
+func (c *Config) CheckSourceSecrets(names ...string) error {
+	if len(names) == 0 {
+		names = c.SourceNames()
+	}
+	var es Errors
+	for _, name := range names {
+		for _, key := range c.unsetKeys("sources." + name + ".") {
+			es = append(es, c.unset[key])
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+// CheckPseudonymKey returns an Errors when people.pseudonymize is on and the variable named by
+// people.pseudonym_key_env is unset or empty; nil otherwise.
+func (c *Config) CheckPseudonymKey() error {
+	if !c.People.Pseudonymize {
+		return nil
+	}
+	if e, ok := c.unset["people.pseudonym_key_env"]; ok {
+		return Errors{e}
+	}
+	return nil
+}
+
+func (c *Config) unsetKeys(prefix string) []string {
+	var keys []string
+	for k := range c.unset {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Error is one problem in a config file.

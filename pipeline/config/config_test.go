@@ -82,7 +82,6 @@ sources:
 		{4, "analysis.unit", `"department" is not one of team, person`},
 		{5, "analysis.bootstrap", ""},
 		{8, "sources.testsrc.base_url", "required"},
-		{10, "sources.testsrc.token_env", "MISSING_TOKEN is not set"},
 		{11, "sources.testsrc.flavour", "unknown key"},
 		{12, "sources.nosuch", "unknown source"},
 	}
@@ -99,6 +98,39 @@ sources:
 	}
 	if len(es) != len(want) {
 		t.Errorf("%d problems, want %d:\n%v", len(es), len(want), err)
+	}
+}
+
+// An unset token is not a problem of the file: commands that never call the source (analyze, sql)
+// load the config; the ones that do ask CheckSourceSecrets, which names the key and its line.
+func TestUnsetSecretReportedToCommandsThatNeedIt(t *testing.T) {
+	y := "warehouse: w.duckdb\nsources:\n  testsrc:\n    base_url: http://x\n    token_env: MISSING_TOKEN\npeople:\n  pseudonymize: true\n  pseudonym_key_env: MISSING_KEY\n"
+	cfg, err := Parse("t.yaml", []byte(y), env(nil))
+	if err != nil {
+		t.Fatalf("an unset variable made the config unloadable: %v", err)
+	}
+	err = cfg.CheckSourceSecrets()
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != 5 || es[0].Key != "sources.testsrc.token_env" ||
+		!strings.Contains(es[0].Message, "MISSING_TOKEN is not set") {
+		t.Errorf("CheckSourceSecrets() = %v, want t.yaml:5: sources.testsrc.token_env: ... MISSING_TOKEN is not set", err)
+	}
+	if err := cfg.CheckSourceSecrets("othersrc"); err != nil {
+		t.Errorf("a source not named was checked: %v", err)
+	}
+	if err := cfg.CheckPseudonymKey(); !errors.As(err, &es) || es[0].Line != 8 || !strings.Contains(es[0].Message, "MISSING_KEY") {
+		t.Errorf("CheckPseudonymKey() = %v, want line 8 naming MISSING_KEY", err)
+	}
+
+	cfg, err = Parse("t.yaml", []byte(y), env(map[string]string{"MISSING_TOKEN": "t", "MISSING_KEY": "k"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.CheckSourceSecrets(); err != nil {
+		t.Errorf("set token reported: %v", err)
+	}
+	if err := cfg.CheckPseudonymKey(); err != nil {
+		t.Errorf("set key reported: %v", err)
 	}
 }
 

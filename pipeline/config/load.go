@@ -241,28 +241,24 @@ func (d *decoder) lineOf(key string) int {
 	return 0
 }
 
-// secrets checks that every variable named by a *_env key is set, and keeps the values.
+// secrets keeps the value of every variable named by a *_env key and remembers, with its key and
+// line, each one that is unset or empty (reported by CheckSourceSecrets and CheckPseudonymKey).
 func (d *decoder) secrets(cfg *Config, lookupEnv func(string) (string, bool)) {
+	cfg.unset = map[string]Error{}
 	check := func(key, env string) {
 		if env == "" {
 			return
 		}
 		v, ok := lookupEnv(env)
 		if !ok || v == "" {
-			d.add(d.lineOf(key), key, fmt.Sprintf("environment variable %s is not set", env))
+			cfg.unset[key] = Error{File: d.file, Line: d.lineOf(key), Key: key, Message: fmt.Sprintf("environment variable %s is not set", env)}
 			return
 		}
 		cfg.Secrets[env] = v
 	}
 	for _, name := range cfg.SourceNames() {
-		envs := cfg.Sources[name].SecretEnvs()
-		keys := make([]string, 0, len(envs))
-		for k := range envs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			check("sources."+name+"."+k, envs[k])
+		for k, env := range cfg.Sources[name].SecretEnvs() {
+			check("sources."+name+"."+k, env)
 		}
 	}
 	if cfg.People.Pseudonymize {

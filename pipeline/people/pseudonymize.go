@@ -28,6 +28,9 @@ func Pseudonym(key []byte, value string) string {
 // PseudonymKey returns the key named by people.pseudonym_key_env from the secrets the config loader
 // read from the environment, or ErrNoKey.
 func PseudonymKey(cfg *config.Config) ([]byte, error) {
+	if err := cfg.CheckPseudonymKey(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoKey, err)
+	}
 	env := cfg.People.PseudonymKeyEnv
 	if env == "" || cfg.Secrets[env] == "" {
 		return nil, fmt.Errorf("%w: set people.pseudonym_key_env and that environment variable", ErrNoKey)

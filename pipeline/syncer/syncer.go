@@ -72,6 +72,9 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 			return nil, fmt.Errorf("syncer: source %q is not configured (configured: %s)", n, strings.Join(cfg.SourceNames(), ", "))
 		}
 	}
+	if err := cfg.CheckSourceSecrets(names...); err != nil {
+		return nil, err
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -155,6 +158,9 @@ func diff(source string, before, after map[string]connectors.Counts) map[string]
 
 // Ping checks one source's credentials with one cheap call, when the connector supports it.
 func Ping(ctx context.Context, cfg *config.Config, name string, transport http.RoundTripper) error {
+	if err := cfg.CheckSourceSecrets(name); err != nil {
+		return err
+	}
 	c, err := open(cfg, name, transport, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return err
