@@ -34,12 +34,13 @@ type Config struct {
 	Sources map[string]connectors.Config `yaml:"-"`
 	// Secrets maps environment variable names named by *_env keys to their values (set ones only).
 	Secrets map[string]string `yaml:"-"`
+	People   People            `yaml:"people"`
+	Analysis Analysis          `yaml:"analysis"`
+	ROI      ROI               `yaml:"roi"`
+	Report   Report            `yaml:"report"`
+
 	// unset holds an Error for every *_env key whose variable is unset or empty, by key.
-	unset    map[string]Error
-	People   People   `yaml:"people"`
-	Analysis Analysis `yaml:"analysis"`
-	ROI      ROI      `yaml:"roi"`
-	Report   Report   `yaml:"report"`
+	unset map[string]Error
 }
 
 // People configures the people files and privacy.
