@@ -33,7 +33,7 @@ type Config struct {
 	// Sources holds each configured source's decoded block, by source name.
 	Sources map[string]connectors.Config `yaml:"-"`
 	// Secrets maps environment variable names named by *_env keys to their values (set ones only).
-	Secrets map[string]string `yaml:"-"`
+	Secrets  map[string]string `yaml:"-"`
 	People   People            `yaml:"people"`
 	Analysis Analysis          `yaml:"analysis"`
 	ROI      ROI               `yaml:"roi"`
