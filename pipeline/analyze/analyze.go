@@ -472,26 +472,33 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 			}
 		}
 		out.level = counterfactual
-		fill := func(r *models.Estimate, att, se, boot, lo, hi float64) {
+		// Intervals, p-values and MDEs refer est/SE to Student's t with the result's degrees of
+		// freedom (few treated teams per cohort make the SE itself noisy; see DiDResult.DF).
+		fill := func(r *models.Estimate, att, se, boot, df float64) {
 			s := SE(se, boot)
-			r.Estimate, r.StdError, r.CILow, r.CIHigh = att, s, lo, hi
-			r.PValue = PValue(att, s)
-			r.MDE = mde(s, a.Alpha)
+			crit := stats.TCritical(a.Alpha, df)
+			r.Estimate, r.StdError, r.CILow, r.CIHigh = att, s, att-crit*s, att+crit*s
+			r.PValue = stats.TPValue(att, s, df)
+			r.MDE = mde(s, a.Alpha, df)
 			r.RelativeChange = relChange(scale, att, counterfactual)
 			r.NTreatedUnits, r.NControlUnits = res.NTreated, res.NControl
 			r.NEventsPre, r.NEventsPost = nPre, nPost
 			r.Flags = append([]string(nil), flags...)
 		}
-		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.Simple.Lo, res.Simple.Hi)
+		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.DF)
 		out.rows = append(out.rows, head)
 		dyn := newRow(m, MethodDiD, AggDynamic, scale)
-		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.Dynamic.Lo, res.Dynamic.Hi)
+		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.DF)
 		grp := newRow(m, MethodDiD, AggGroup, scale)
-		fill(&grp, res.Group.ATT, res.Group.SE, res.Group.BootSE, res.Group.Lo, res.Group.Hi)
+		fill(&grp, res.Group.ATT, res.Group.SE, res.Group.BootSE, res.DF)
 		out.rows = append(out.rows, dyn, grp)
 		for _, term := range res.Dynamic.Terms {
 			r := newRow(m, MethodDiD, AggEventTime, scale)
-			fill(&r, term.ATT, term.SE, term.BootSE, term.Lo, term.Hi)
+			df, ok := res.EventDF[term.Key]
+			if !ok {
+				df = res.DF
+			}
+			fill(&r, term.ATT, term.SE, term.BootSE, df)
 			e := term.Key
 			r.RelPeriod = &e
 			out.rows = append(out.rows, r)
@@ -501,11 +508,13 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 	return out
 }
 
-func mde(se, alpha float64) float64 {
+// mde is the minimum detectable effect at 80% power for an SE with df degrees of freedom
+// (+Inf: normal).
+func mde(se, alpha, df float64) float64 {
 	if math.IsNaN(se) || se < 0 {
 		return math.NaN()
 	}
-	return stats.MinimumDetectableEffect(se, alpha, 0.8)
+	return stats.MinimumDetectableEffectT(se, alpha, stats.DefaultPower, df)
 }
 
 // imbalanced reports a standardized difference above 0.25 between the pre-treatment outcome
@@ -607,7 +616,7 @@ func beforeAfter(m queries.Metric, scale string, ws []metrics.Window, a config.A
 	r.Estimate, r.CILow, r.CIHigh = est, lo, hi
 	z := zQuantile(1 - a.Alpha/2)
 	r.StdError = (hi - lo) / (2 * z)
-	r.MDE = mde(r.StdError, a.Alpha)
+	r.MDE = mde(r.StdError, a.Alpha, math.Inf(1))
 	if sr, err := stats.SignedRank(d); err == nil {
 		r.PValue = sr.P
 	}
@@ -673,7 +682,7 @@ func kaplanMeier(m queries.Metric, surv [2]*metrics.Durations, a config.Analysis
 	if se := math.Sqrt(s0*s0 + s1*s1); !math.IsNaN(se) && !math.IsInf(se, 0) {
 		r.StdError = se
 		r.CILow, r.CIHigh = r.Estimate-z*se, r.Estimate+z*se
-		r.MDE = mde(se, a.Alpha)
+		r.MDE = mde(se, a.Alpha, math.Inf(1))
 	}
 	t0, e0 := expand(surv[0])
 	t1, e1 := expand(surv[1])
@@ -720,7 +729,7 @@ func pooledTest(m queries.Metric, ws []metrics.Window, a config.Analysis) models
 		}
 		r.Estimate, r.CILow, r.CIHigh, r.PValue = tp.Diff, tp.Lower, tp.Upper, tp.P
 		r.StdError = (tp.Upper - tp.Lower) / (2 * zQuantile(1-a.Alpha/2))
-		r.MDE = mde(r.StdError, a.Alpha)
+		r.MDE = mde(r.StdError, a.Alpha, math.Inf(1))
 		r.RelativeChange = relChange(roi.ScaleShare, tp.Diff, tp.P2)
 		return r
 	}
@@ -736,7 +745,7 @@ func pooledTest(m queries.Metric, ws []metrics.Window, a config.Analysis) models
 	r.RelativeChange = ratio - 1
 	if se := (math.Log(hi) - math.Log(lo)) / (2 * zQuantile(1-a.Alpha/2)); !math.IsInf(se, 0) {
 		r.StdError = se
-		r.MDE = mde(se, a.Alpha)
+		r.MDE = mde(se, a.Alpha, math.Inf(1))
 	}
 	return r
 }

@@ -51,6 +51,12 @@ type DiDResult struct {
 	PreTrend               *stats.WaldTest // nil when there is no testable pre-period
 	NTreated, NControl     int             // units in estimated cohorts / all other units kept
 	Alpha                  float64
+	// DF is the degrees of freedom of the t reference for the simple, dynamic and group
+	// aggregations, EventDF the same per event time (see degreesOfFreedom): the spread of a few
+	// treated units per cohort drives the standard error, so est/SE has heavier tails than the
+	// normal (stats.TPValue).
+	DF      float64
+	EventDF map[int]float64
 }
 
 // EstimateDiD fits Callaway & Sant'Anna's group-time ATTs on p (varying base period, cells without
@@ -137,8 +143,75 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 		}
 	}
 	r.NControl = gt.N - r.NTreated
+	r.DF, r.EventDF = degreesOfFreedom(p, gt, r.Group)
 	return r, nil
 }
+
+// degreesOfFreedom returns the DF and EventDF of a DiDResult by Satterthwaite's approximation: an
+// estimate that is a weighted sum Σ_g w_g θ_g of cohort estimates whose variances v_g are each
+// estimated from the spread of the cohort's n_g treated units (n_g − 1 degrees of freedom) has
+//
+//	df = (Σ_g w_g² v_g)² / Σ_g (w_g² v_g)² / (n_g − 1)
+//
+// (Satterthwaite 1946, Biometrics Bulletin 2(6)), which is Σ_g (n_g − 1) when every cohort
+// contributes alike and nearer the smallest cohort's n_g − 1 when one cohort dominates. The overall
+// aggregations take the cohort effects (group aggregation terms) with did's simple-aggregation
+// weights, n_g × the cohort's post-treatment cells; each event time takes its cells, weighted by n_g.
+// Covariances through shared comparison units are left out. Each result is at least 1.
+func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64) {
+	est := map[int]bool{}
+	for _, g := range gt.Groups {
+		est[g] = true
+	}
+	size := map[int]int{}
+	seen := make([]bool, p.units)
+	for i, u := range p.unit {
+		if !seen[u] && est[p.group[i]] {
+			seen[u] = true
+			size[p.group[i]]++
+		}
+	}
+	type part struct{ w, v, df float64 }
+	satterthwaite := func(parts []part) float64 {
+		var num, den float64
+		for _, q := range parts {
+			if q.df < 1 || !(q.v > 0) {
+				continue
+			}
+			x := q.w * q.w * q.v
+			num += x
+			den += x * x / q.df
+		}
+		if !(den > 0) {
+			return 1
+		}
+		return math.Max(num*num/den, 1)
+	}
+	posts := map[int]int{}
+	byEvent := map[int][]part{}
+	for _, c := range gt.Cells {
+		if c.Err != nil || c.Reference || math.IsNaN(c.ATT) {
+			continue
+		}
+		if c.Post {
+			posts[c.Group]++
+		}
+		n := float64(size[c.Group])
+		byEvent[c.Event] = append(byEvent[c.Event], part{w: n, v: sq(SE(c.SE, c.BootSE)), df: n - 1})
+	}
+	var overall []part
+	for _, t := range group.Terms {
+		n := float64(size[t.Key])
+		overall = append(overall, part{w: n * float64(posts[t.Key]), v: sq(SE(t.SE, t.BootSE)), df: n - 1})
+	}
+	events := make(map[int]float64, len(byEvent))
+	for e, parts := range byEvent {
+		events[e] = satterthwaite(parts)
+	}
+	return satterthwaite(overall), events
+}
+
+func sq(x float64) float64 { return x * x }
 
 // SE returns the standard error used for intervals and tests: the bootstrap one when the
 // bootstrap ran and gave a finite value, else the analytic one.
