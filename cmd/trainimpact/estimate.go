@@ -38,7 +38,9 @@ you bring: a CSV file (--panel) or a query on the published warehouse (--sql). N
 holding the unit id, the integer period, the outcome and the unit's first treated period
 (0 = never treated). It prints the simple, dynamic (event study) and group aggregations with
 analytic and multiplier-bootstrap standard errors, the event-time and per-cohort effects, and the
-pre-trend Wald test.`,
+pre-trend Wald test. Intervals and p-values use the normal reference, as R's did package does;
+analyze's estimates table refers them to Student's t with degrees of freedom from the number of
+treated units per cohort, which keeps them honest when cohorts hold only a few teams.`,
 		Example: `  # R did's minimum-wage example
   $ trainimpact estimate --panel mpdta.csv --unit countyreal --time year --outcome lemp --group first.treat --control never
 
