@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
-	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
 
 // AnalyzeOptions are the flags of `trainimpact analyze`.
@@ -44,7 +43,7 @@ are replaced. The result is deterministic for the configured analysis.seed.`,
 			if err != nil {
 				return err
 			}
-			s, err := workspace.Begin(ctx, cfg, "analyze", f.Now)
+			s, err := f.begin(ctx, "analyze")
 			if err != nil {
 				return err
 			}

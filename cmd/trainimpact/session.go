@@ -17,21 +17,12 @@ func (f *Factory) afterWrite(ctx context.Context, s *workspace.Session) error {
 	return err
 }
 
-// begin opens a writing session on the working database, with the publish hook the config asks
-// for (pseudonymisation).
+// begin opens a writing session on the working database (which pseudonymises what it publishes
+// when the config asks).
 func (f *Factory) begin(ctx context.Context, command string) (*workspace.Session, error) {
 	cfg, err := f.Config()
 	if err != nil {
 		return nil, err
 	}
-	hook, err := refresh.PublishHook(cfg)
-	if err != nil {
-		return nil, UsageError(err)
-	}
-	s, err := workspace.Begin(ctx, cfg, command, f.Now)
-	if err != nil {
-		return nil, err
-	}
-	s.BeforePublish = hook
-	return s, nil
+	return workspace.Begin(ctx, cfg, command, f.Now)
 }

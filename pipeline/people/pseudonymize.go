@@ -69,9 +69,14 @@ func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r
 //     and reporter fields: the accountIds in from_value/to_value and the display names in
 //     from_string/to_string.
 //
+//   - free text (the freeText columns: incident titles, log entry summaries, pull request titles,
+//     branch names, changelog strings, custom fields, notes, errors): every name, email, login and
+//     account id known from people and accounts is replaced, as a whole word and whatever its case,
+//     by the same pseudonym its column gets (see scrubber; a first name alone is not known).
+//   - raw_records: emptied. Raw payloads carry personal values in every shape the sources use.
+//
 // Values that already look like a pseudonym (64 hex digits) are left alone, so a second call
-// changes nothing. Free text (titles, summaries, comments) and raw_records are not rewritten: the
-// publish step must drop raw payloads when pseudonymising.
+// changes nothing.
 func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 	if len(key) == 0 {
 		return ErrNoKey
@@ -80,6 +85,7 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 	var maps []models.Row
 	var ppl []models.Row
 	personID := map[string]string{}
+	text := newScrubber()
 	rows, err := w.Query(ctx, query("read_people"))
 	if err != nil {
 		return fail(err)
@@ -92,6 +98,8 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 		}
 		if !p.Pseudonymized {
 			email := NormalizeEmail(p.Email)
+			text.add(email, pseudo(key, email))
+			text.add(p.Name, pseudo(key, strings.TrimSpace(p.Name)))
 			id := "people:person:" + Pseudonym(key, email)[:16]
 			personID[p.PersonID] = id
 			maps = append(maps, mapRow{"person", p.PersonID, id})
@@ -121,6 +129,10 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 			return fail(err)
 		}
 		a.FirstSeenAt, a.LastSeenAt = first.Time, last.Time
+		text.add(a.NativeID, pseudo(key, a.NativeID))
+		text.add(a.Login, pseudo(key, strings.ToLower(strings.TrimSpace(a.Login))))
+		text.add(a.Email, pseudo(key, NormalizeEmail(a.Email)))
+		text.add(a.Name, pseudo(key, strings.TrimSpace(a.Name)))
 		if native := pseudo(key, a.NativeID); native != a.NativeID {
 			id := models.AccountID(a.Source, native)
 			maps = append(maps, mapRow{"account", a.AccountID, id})
@@ -166,6 +178,7 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 		}
 		if h := pseudo(key, strings.TrimSpace(name)); h != name {
 			maps = append(maps, mapRow{"name", name, h})
+			text.add(name, h)
 		}
 	}
 	rows.Close()
@@ -194,6 +207,12 @@ func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
 		}
 	}
 	if _, err := w.Exec(ctx, query("pseudonym_map_drop")); err != nil {
+		return fail(err)
+	}
+	if err := scrubFreeText(ctx, w, text); err != nil {
+		return fail(err)
+	}
+	if _, err := w.Exec(ctx, query("delete_raw_records")); err != nil {
 		return fail(err)
 	}
 	return nil

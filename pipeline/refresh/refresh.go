@@ -58,17 +58,3 @@ func ImportConfigured(ctx context.Context, st *store.Store, cfg *config.Config, 
 	return people.ImportFiles(ctx, st, files, opts)
 }
 
-// PublishHook returns the transformation applied to the published copy: pseudonymisation when
-// people.pseudonymize is on, nil otherwise.
-func PublishHook(cfg *config.Config) (func(ctx context.Context, snap *store.Store) error, error) {
-	if !cfg.People.Pseudonymize {
-		return nil, nil
-	}
-	key, err := people.PseudonymKey(cfg)
-	if err != nil {
-		return nil, err
-	}
-	return func(ctx context.Context, snap *store.Store) error {
-		return snap.Write(ctx, func(w *store.Writer) error { return people.Pseudonymize(ctx, w, key) })
-	}, nil
-}

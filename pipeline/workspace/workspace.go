@@ -2,7 +2,9 @@
 // directory's lock (one writer at a time, exit code 4 for the loser), opens and migrates
 // state_dir/work.duckdb, records the command in the runs ledger, and — only when the command
 // succeeds — publishes a consistent snapshot to the configured warehouse path. A failed command
-// publishes nothing; the analysts' file is never half-written.
+// publishes nothing; the analysts' file is never half-written. With people.pseudonymize on, every
+// session pseudonymises the snapshot before it replaces the warehouse (people.Pseudonymize), so no
+// writing command can publish real names by forgetting to ask.
 package workspace
 
 import (
@@ -20,6 +22,7 @@ import (
 	"time"
 
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
@@ -38,14 +41,21 @@ type Session struct {
 	// Counts and Durations are recorded in the runs ledger when the session finishes.
 	Counts    map[string]any
 	Durations map[string]float64
-	// BeforePublish, when set, runs on the snapshot being published (e.g. pseudonymisation).
-	BeforePublish func(ctx context.Context, snapshot *store.Store) error
+	// pseudonymKey, when set (people.pseudonymize), pseudonymises the snapshot being published.
+	pseudonymKey []byte
 }
 
 // Begin takes the lock, opens the working database and records a running row in runs.
 func Begin(ctx context.Context, cfg *config.Config, command string, now func() time.Time) (*Session, error) {
 	if now == nil {
 		now = time.Now
+	}
+	var key []byte
+	if cfg.People.Pseudonymize {
+		var err error
+		if key, err = people.PseudonymKey(cfg); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
 		return nil, fmt.Errorf("workspace: create state_dir %s: %w", cfg.StateDir, err)
@@ -62,7 +72,7 @@ func Begin(ctx context.Context, cfg *config.Config, command string, now func() t
 		}
 		return nil, err
 	}
-	s := &Session{Store: st, cfg: cfg, lock: lock, command: command, started: now(), now: now,
+	s := &Session{Store: st, cfg: cfg, lock: lock, command: command, started: now(), now: now, pseudonymKey: key,
 		runID: now().UTC().Format("20060102T150405Z") + "-" + randHex(3), Counts: map[string]any{}, Durations: map[string]float64{}}
 	if err := st.Write(ctx, func(w *store.Writer) error {
 		_, err := w.Exec(ctx, `INSERT INTO runs (run_id, command, started_at, status) VALUES (?, ?, ?, 'running')`,
@@ -116,10 +126,10 @@ func (s *Session) Finish(ctx context.Context, cmdErr error, status string) error
 
 // publish snapshots the working database to the warehouse path.
 func (s *Session) publish(ctx context.Context) error {
-	if s.BeforePublish == nil {
+	if s.pseudonymKey == nil {
 		return s.Store.Publish(ctx, s.cfg.Warehouse)
 	}
-	// Publish to a private copy first, transform it, then move it into place.
+	// Publish to a private copy first, pseudonymise it, then move it into place.
 	tmp := s.cfg.Warehouse + ".staging"
 	os.Remove(tmp)
 	if err := s.Store.Publish(ctx, tmp); err != nil {
@@ -129,7 +139,7 @@ func (s *Session) publish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.BeforePublish(ctx, snap); err != nil {
+	if err := snap.Write(ctx, func(w *store.Writer) error { return people.Pseudonymize(ctx, w, s.pseudonymKey) }); err != nil {
 		snap.Close()
 		os.Remove(tmp)
 		return err

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trainimpact/trainimpact/connectors/simulate/org"
+	"github.com/trainimpact/trainimpact/pipeline/demo"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+)
+
+// With people.pseudonymize on, the published warehouse holds no person's name, email, login or
+// account id anywhere — tables, free text (log entry summaries name who acknowledged), raw payloads —
+// whichever writing command published it; the working database keeps them for matching and rebuild.
+func TestPseudonymisedWarehouseHoldsNoPersonalValue(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	res, err := demo.Run(ctx, demo.Options{Out: dir, Size: org.Small, Seed: 2, Effect: -0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "trainimpact.yaml")
+	y, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y = []byte(strings.Replace(string(y), "  identities: identities.csv\n",
+		"  identities: identities.csv\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 1))
+	if err := os.WriteFile(cfgPath, y, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Without the key, writing commands refuse (naming the key and its line) and publish nothing.
+	if code, out := runWithEnv(t, dir, nil, "analyze", "--period", "2025-Q4"); code != ExitUsage ||
+		!strings.Contains(out, "people.pseudonym_key_env") || !strings.Contains(out, "TI_PSEUDONYM_KEY is not set") {
+		t.Fatalf("analyze without the key: exit %d\n%s", code, out)
+	}
+	// analyze is offline: the simulator is gone, and no source token is set.
+	env := map[string]string{"TI_PSEUDONYM_KEY": "k3y-for-tests"}
+	if code, out := runWithEnv(t, dir, env, "analyze", "--period", "2025-Q4"); code != ExitOK {
+		t.Fatalf("analyze: exit %d\n%s", code, out)
+	}
+
+	var needles []string
+	for _, p := range res.Org.People {
+		needles = append(needles, p.Name, p.Email)
+		if g := p.GitHub; g != nil {
+			needles = append(needles, g.Login, g.Name, g.CommitEmail)
+		}
+		if j := p.Jira; j != nil {
+			needles = append(needles, j.DisplayName, j.AccountID, j.Email)
+		}
+		if d := p.PagerDuty; d != nil {
+			needles = append(needles, d.ID, d.Name, d.Email)
+		}
+	}
+	st, err := store.OpenReadOnly(ctx, res.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var raw, estimates, pseudonymised int
+	st.DB().QueryRow(`SELECT count(*) FROM raw_records`).Scan(&raw)
+	st.DB().QueryRow(`SELECT count(*) FROM estimates`).Scan(&estimates)
+	st.DB().QueryRow(`SELECT count(*) FROM people WHERE pseudonymized`).Scan(&pseudonymised)
+	if raw != 0 || estimates == 0 || pseudonymised == 0 {
+		t.Errorf("published: %d raw records (want 0), %d estimates, %d pseudonymised people", raw, estimates, pseudonymised)
+	}
+	// One scan per text column: every value containing any personal string (whole words, any case).
+	rows, err := st.DB().Query(`SELECT table_name, column_name FROM duckdb_columns()
+		WHERE schema_name = 'main' AND data_type IN ('VARCHAR', 'VARCHAR[]', 'JSON') AND column_name <> 'source_file'
+		AND table_name IN (SELECT table_name FROM duckdb_tables())`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols [][2]string
+	for rows.Next() {
+		var tb, c string
+		rows.Scan(&tb, &c)
+		cols = append(cols, [2]string{tb, c})
+	}
+	rows.Close()
+	var list []string
+	for _, n := range needles {
+		if len(n) >= 3 {
+			list = append(list, strings.ToLower(n))
+		}
+	}
+	// A needle counts where it stands as a whole word: no letter or digit on either side.
+	wordAt := func(v string, i, n int) bool {
+		alnum := func(b byte) bool { return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b >= 0x80 }
+		return (i == 0 || !alnum(v[i-1])) && (i+n == len(v) || !alnum(v[i+n]))
+	}
+	leaks := 0
+	for _, c := range cols {
+		r, err := st.DB().Query(fmt.Sprintf(`SELECT DISTINCT lower(CAST(%q AS VARCHAR)) FROM %q WHERE %q IS NOT NULL`, c[1], c[0], c[1]))
+		if err != nil {
+			t.Fatalf("%s.%s: %v", c[0], c[1], err)
+		}
+		for r.Next() {
+			var v string
+			r.Scan(&v)
+			for _, n := range list {
+				for off := 0; ; {
+					k := strings.Index(v[off:], n)
+					if k < 0 {
+						break
+					}
+					if wordAt(v, off+k, len(n)) {
+						if leaks++; leaks <= 10 {
+							t.Errorf("%s.%s holds %q: %.120s", c[0], c[1], n, v)
+						}
+						break
+					}
+					off += k + 1
+				}
+			}
+		}
+		r.Close()
+	}
+	if leaks == 0 {
+		t.Logf("%d personal strings searched in %d text columns: none found", len(list), len(cols))
+	}
+
+	// The working database keeps the real values and the raw payloads (rebuild needs them).
+	work, err := store.OpenReadOnly(ctx, filepath.Join(dir, ".trainimpact", "work.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer work.Close()
+	work.DB().QueryRow(`SELECT count(*) FROM raw_records`).Scan(&raw)
+	if raw == 0 {
+		t.Error("the working database lost its raw records")
+	}
+}

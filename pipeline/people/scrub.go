@@ -1,0 +1,187 @@
+package people
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/store"
+)
+
+// freeText lists the columns of the published tables that hold text written by people or tools
+// (titles, log entry summaries such as "Acknowledged by Ada Lovelace", branch names, changelog
+// strings, custom field JSON, notes, error messages). Pseudonymize scrubs known personal strings
+// from them.
+var freeText = []struct{ table, column string }{
+	{"incidents", "title"},
+	{"incident_events", "summary"},
+	{"pull_requests", "title"},
+	{"pull_requests", "base_ref"},
+	{"deployments", "ref"},
+	{"tickets", "custom_fields"},
+	{"ticket_changes", "from_string"},
+	{"ticket_changes", "to_string"},
+	{"exposure", "note"},
+	{"runs", "error"},
+}
+
+// scrubber replaces every known personal string (a name, an email, a login, an account id) found
+// in free text by its pseudonym. Matching is case-insensitive and on whole words: text is cut into
+// tokens (letters, digits and . _ @ + - ' inside a token), and runs of up to maxWords tokens
+// separated by single spaces are looked up, longest first. A first name alone, or a name written
+// differently from its account, is not known and stays.
+type scrubber struct {
+	known    map[string]string // lower-cased personal string → pseudonym
+	maxWords int
+}
+
+// minKnown is the shortest string scrubbed: shorter ones ("Al", "jo") would hit ordinary words.
+const minKnown = 3
+
+func newScrubber() *scrubber { return &scrubber{known: map[string]string{}, maxWords: 1} }
+
+// add makes value known, replaced by pseudonym.
+func (s *scrubber) add(value, pseudonym string) {
+	v := strings.ToLower(strings.Join(strings.Fields(value), " "))
+	if len([]rune(v)) < minKnown || hashRE.MatchString(v) {
+		return
+	}
+	if _, ok := s.known[v]; !ok {
+		s.known[v] = pseudonym
+	}
+	s.maxWords = max(s.maxWords, strings.Count(v, " ")+1)
+}
+
+type span struct{ start, end int }
+
+func tokenRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._@+-'", r)
+}
+
+// tokens returns the byte spans of text's tokens, without leading or trailing . - ' (sentence
+// punctuation, quotes).
+func tokens(text string) []span {
+	var out []span
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		t := strings.Trim(text[start:end], ".-'")
+		if t != "" {
+			s := start + strings.Index(text[start:end], t)
+			out = append(out, span{s, s + len(t)})
+		}
+		start = -1
+	}
+	for i, r := range text {
+		if tokenRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(text))
+	return out
+}
+
+// scrub returns text with every known string replaced, and whether anything was.
+func (s *scrubber) scrub(text string) (string, bool) {
+	if len(s.known) == 0 || text == "" {
+		return text, false
+	}
+	toks := tokens(text)
+	var b strings.Builder
+	last, changed := 0, false
+	for i := 0; i < len(toks); {
+		matched := 0
+		for n := min(s.maxWords, len(toks)-i); n >= 1; n-- {
+			ok := true
+			for j := i; j < i+n-1; j++ {
+				if text[toks[j].end:toks[j+1].start] != " " {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			if p, hit := s.known[strings.ToLower(text[toks[i].start:toks[i+n-1].end])]; hit {
+				b.WriteString(text[last:toks[i].start])
+				b.WriteString(p)
+				last, changed, matched = toks[i+n-1].end, true, n
+				break
+			}
+		}
+		if matched == 0 {
+			matched = 1
+		}
+		i += matched
+	}
+	if !changed {
+		return text, false
+	}
+	b.WriteString(text[last:])
+	return b.String(), true
+}
+
+// scrubbedRow is one rewritten free-text value, in the temporary pseudonym_text table.
+type scrubbedRow struct {
+	rid int64
+	v   string
+}
+
+func (scrubbedRow) Table() string            { return "pseudonym_text" }
+func (r scrubbedRow) Values() []driver.Value { return []driver.Value{r.rid, r.v} }
+
+// scrubFreeText rewrites the freeText columns through s, row by row (by rowid).
+func scrubFreeText(ctx context.Context, w *store.Writer, s *scrubber) error {
+	if len(s.known) == 0 {
+		return nil
+	}
+	for _, c := range freeText {
+		rows, err := w.Query(ctx, fmt.Sprintf(`SELECT rowid, CAST(%q AS VARCHAR) FROM %q WHERE %q IS NOT NULL`, c.column, c.table, c.column))
+		if err != nil {
+			return fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
+		}
+		var out []models.Row
+		for rows.Next() {
+			var r scrubbedRow
+			if err := rows.Scan(&r.rid, &r.v); err != nil {
+				rows.Close()
+				return err
+			}
+			if v, ok := s.scrub(r.v); ok {
+				r.v = v
+				out = append(out, r)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			continue
+		}
+		if _, err := w.Exec(ctx, query("pseudonym_text_create")); err != nil {
+			return err
+		}
+		if err := w.Insert(ctx, out); err != nil {
+			return err
+		}
+		// The column's own type (JSON for custom fields) is restored by the assignment cast.
+		if _, err := w.Exec(ctx, fmt.Sprintf(`UPDATE %q SET %q = s.v FROM pseudonym_text s WHERE %q.rowid = s.rid`,
+			c.table, c.column, c.table)); err != nil {
+			return fmt.Errorf("rewrite %s.%s: %w", c.table, c.column, err)
+		}
+		if _, err := w.Exec(ctx, query("pseudonym_text_drop")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
