@@ -62,9 +62,11 @@ func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r
 //     email (the unkeyed id could be reversed by guessing emails), everywhere it appears
 //     (accounts, identity_overrides, team_memberships with their membership_id, enrollments with
 //     their enrollment_id, exposure, metric_events); pseudonymized is set.
+//
 //   - accounts: native_id (GitHub logins and commit emails are personal) and with it account_id,
 //     everywhere it appears (incidents, incident_events, tickets, ticket_changes, pull_requests,
 //     pr_commits, pr_reviews, deployments); login (lower-cased), email (normalised) and name.
+//
 //   - identity_overrides.account (lower-cased, like logins); Jira changelog items of the assignee
 //     and reporter fields: the accountIds in from_value/to_value and the display names in
 //     from_string/to_string.
@@ -73,6 +75,7 @@ func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r
 //     branch names, changelog strings, custom fields, notes, errors): every name, email, login and
 //     account id known from people and accounts is replaced, as a whole word and whatever its case,
 //     by the same pseudonym its column gets (see scrubber; a first name alone is not known).
+//
 //   - raw_records: emptied. Raw payloads carry personal values in every shape the sources use.
 //
 // Values that already look like a pseudonym (64 hex digits) are left alone, so a second call

@@ -57,4 +57,3 @@ func ImportConfigured(ctx context.Context, st *store.Store, cfg *config.Config, 
 	}
 	return people.ImportFiles(ctx, st, files, opts)
 }
-
