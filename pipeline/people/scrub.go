@@ -31,7 +31,7 @@ var freeText = []struct{ table, column string }{
 // scrubber replaces every known personal string (a name, an email, a login, an account id) found
 // in free text by its pseudonym. Matching is case-insensitive and on whole words: text is cut into
 // tokens (letters, digits and . _ @ + - ' inside a token), and runs of up to maxWords tokens
-// separated by single spaces are looked up, longest first. A first name alone, or a name written
+// separated by white space only are looked up, longest first. A first name alone, or a name written
 // differently from its account, is not known and stays.
 type scrubber struct {
 	known    map[string]string // lower-cased personal string → pseudonym
@@ -102,8 +102,10 @@ func (s *scrubber) scrub(text string) (string, bool) {
 		matched := 0
 		for n := min(s.maxWords, len(toks)-i); n >= 1; n-- {
 			ok := true
-			for j := i; j < i+n-1; j++ {
-				if text[toks[j].end:toks[j+1].start] != " " {
+			words := make([]string, n)
+			for j := i; j < i+n; j++ {
+				words[j-i] = text[toks[j].start:toks[j].end]
+				if j < i+n-1 && strings.TrimSpace(text[toks[j].end:toks[j+1].start]) != "" {
 					ok = false
 					break
 				}
@@ -111,7 +113,7 @@ func (s *scrubber) scrub(text string) (string, bool) {
 			if !ok {
 				continue
 			}
-			if p, hit := s.known[strings.ToLower(text[toks[i].start:toks[i+n-1].end])]; hit {
+			if p, hit := s.known[strings.ToLower(strings.Join(words, " "))]; hit {
 				b.WriteString(text[last:toks[i].start])
 				b.WriteString(p)
 				last, changed, matched = toks[i+n-1].end, true, n
