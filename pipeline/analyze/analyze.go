@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,9 @@ const (
 	FlagNotCausal         = "not_causal"
 	FlagCensoringExcluded = "censoring_excluded_periods"
 	FlagNotEstimable      = "not_estimable"
+	// FlagSuppressed marks a person-level row resting on fewer than analysis.min_cell treated
+	// people: its numbers are left empty so that no one's own change can be read from it.
+	FlagSuppressed = "suppressed"
 )
 
 // Result is what one analysis wrote.
@@ -176,6 +180,12 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	outs := pool.wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+
+	if a.Unit == "person" {
+		for i := range outs {
+			suppressSmall(outs[i].rows, a.MinCell)
+		}
 	}
 
 	// Benjamini–Hochberg across the headline estimates that have a p-value.
@@ -351,6 +361,32 @@ type windowsOutcome struct {
 	extra       []models.Estimate
 }
 
+// suppressSmall empties the numbers of every row of one metric (person-level analysis) that rests
+// on fewer than minCell treated people: DiD rows by their own treated count (per event time for
+// the event study), before/after by its paired people, and Kaplan–Meier and the pooled test, which
+// pool the same people's events, by the before/after count.
+func suppressSmall(rows []models.Estimate, minCell int) {
+	pooled := -1 // treated people of the before/after windows
+	for _, r := range rows {
+		if r.Method == MethodBeforeAfter {
+			pooled = r.NTreatedUnits
+		}
+	}
+	nan := math.NaN()
+	for i := range rows {
+		r := &rows[i]
+		n := r.NTreatedUnits
+		if r.Method != MethodDiD && r.Method != MethodBeforeAfter {
+			n = pooled
+		}
+		if n < 0 || n >= minCell || slices.Contains(r.Flags, FlagNotEstimable) {
+			continue
+		}
+		r.Estimate, r.CILow, r.CIHigh, r.RelativeChange, r.StdError, r.PValue, r.QValue, r.MDE = nan, nan, nan, nan, nan, nan, nan, nan
+		r.Flags = append(r.Flags, FlagSuppressed)
+	}
+}
+
 // estimateWindows runs the estimators of one metric that need no panel: before/after, and
 // Kaplan–Meier for durations or the pooled test otherwise.
 func estimateWindows(m queries.Metric, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) windowsOutcome {
@@ -499,6 +535,9 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 				df = res.DF
 			}
 			fill(&r, term.ATT, term.SE, term.BootSE, df)
+			if n, ok := res.EventTreated[term.Key]; ok {
+				r.NTreatedUnits = n
+			}
 			e := term.Key
 			r.RelPeriod = &e
 			out.rows = append(out.rows, r)

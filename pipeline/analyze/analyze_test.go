@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -222,5 +223,36 @@ func TestShareRelativeToCounterfactual(t *testing.T) {
 	want := -0.04 / (cfSum / cfN)
 	if math.Abs(h.RelativeChange-want) > 1e-9 || h.RelativeChange <= -1 {
 		t.Errorf("relative change %v, want %v (−0.04 over the counterfactual post-treatment share)", h.RelativeChange, want)
+	}
+}
+
+// A person-level row resting on fewer than min_cell treated people keeps its counts and flags but
+// not its numbers; Kaplan–Meier and the pooled test go with the before/after people they pool.
+func TestSuppressSmall(t *testing.T) {
+	row := func(method, agg string, n int, flags ...string) models.Estimate {
+		return models.Estimate{Metric: "m", Method: method, Aggregation: agg, NTreatedUnits: n, Estimate: 0.3,
+			CILow: 0.1, CIHigh: 0.5, RelativeChange: 0.35, StdError: 0.1, PValue: 0.01, QValue: 0.02, MDE: 0.28, Flags: flags}
+	}
+	rows := []models.Estimate{
+		row(MethodDiD, AggSimple, 12),
+		row(MethodDiD, AggEventTime, 4),
+		row(MethodDiD, AggEventTime, 5),
+		row(MethodBeforeAfter, AggOverall, 3, FlagNotCausal),
+		row(MethodKaplanMeier, AggOverall, 0, FlagNotCausal),
+		row(MethodDiD, AggGroup, 2, FlagNotEstimable),
+	}
+	suppressSmall(rows, 5)
+	want := []bool{false, true, false, true, true, false}
+	for i, r := range rows {
+		suppressed := slices.Contains(r.Flags, FlagSuppressed)
+		if suppressed != want[i] {
+			t.Errorf("row %d (%s/%s, %d people): suppressed %v, want %v", i, r.Method, r.Aggregation, r.NTreatedUnits, suppressed, want[i])
+		}
+		if suppressed && (!math.IsNaN(r.Estimate) || !math.IsNaN(r.CILow) || !math.IsNaN(r.PValue) || !math.IsNaN(r.RelativeChange) || !math.IsNaN(r.MDE)) {
+			t.Errorf("row %d suppressed but still holds numbers: %+v", i, r)
+		}
+		if !suppressed && r.Estimate != 0.3 {
+			t.Errorf("row %d changed: %+v", i, r)
+		}
 	}
 }

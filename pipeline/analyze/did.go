@@ -57,6 +57,9 @@ type DiDResult struct {
 	// normal (stats.TPValue).
 	DF      float64
 	EventDF map[int]float64
+	// EventTreated counts, per event time, the treated units of the cohorts with an estimated cell
+	// there (NTreated counts those of every estimated cohort).
+	EventTreated map[int]int
 }
 
 // EstimateDiD fits Callaway & Sant'Anna's group-time ATTs on p (varying base period, cells without
@@ -143,7 +146,7 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 		}
 	}
 	r.NControl = gt.N - r.NTreated
-	r.DF, r.EventDF = degreesOfFreedom(p, gt, r.Group)
+	r.DF, r.EventDF, r.EventTreated = degreesOfFreedom(p, gt, r.Group)
 	return r, nil
 }
 
@@ -157,8 +160,9 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 // contributes alike and nearer the smallest cohort's n_g − 1 when one cohort dominates. The overall
 // aggregations take the cohort effects (group aggregation terms) with did's simple-aggregation
 // weights, n_g × the cohort's post-treatment cells; each event time takes its cells, weighted by n_g.
-// Covariances through shared comparison units are left out. Each result is at least 1.
-func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64) {
+// Covariances through shared comparison units are left out. Each result is at least 1. It also
+// returns, per event time, the treated units behind it (Σ n_g over its cohorts).
+func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64, map[int]int) {
 	est := map[int]bool{}
 	for _, g := range gt.Groups {
 		est[g] = true
@@ -205,10 +209,14 @@ func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation
 		overall = append(overall, part{w: n * float64(posts[t.Key]), v: sq(SE(t.SE, t.BootSE)), df: n - 1})
 	}
 	events := make(map[int]float64, len(byEvent))
+	treated := make(map[int]int, len(byEvent))
 	for e, parts := range byEvent {
 		events[e] = satterthwaite(parts)
+		for _, q := range parts {
+			treated[e] += int(q.w)
+		}
 	}
-	return satterthwaite(overall), events
+	return satterthwaite(overall), events, treated
 }
 
 func sq(x float64) float64 { return x * x }
