@@ -42,7 +42,10 @@ type Mapper interface {
 	// them before re-deriving.
 	Products() []string
 	// Map converts raw payloads (of any of the source's entities, in any order) into canonical rows,
-	// calling emit for each. A raw record with DeletedAt set yields rows with DeletedAt set.
+	// calling emit for each. A raw record with DeletedAt set yields rows with DeletedAt set. It is
+	// called many times on parts of the source's records (a sync's batches; rebuild's chunks, in
+	// entity then native id order): what a mapping learns from one entity to map another (Jira's
+	// field catalog) it keeps across calls, and that entity's name must sort before the others'.
 	Map(ctx context.Context, raw []models.RawRecord, emit func(models.Row) error) error
 }
 

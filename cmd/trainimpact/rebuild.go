@@ -27,7 +27,7 @@ Use it after upgrading trainimpact or changing a mapping option; it makes no net
 			if err != nil {
 				return err
 			}
-			counts, err := syncer.Rebuild(ctx, s.Store, cfg, f.Logger())
+			counts, err := syncer.Rebuild(ctx, s.Store, cfg, syncer.RebuildOptions{Logger: f.Logger()})
 			for src, n := range counts {
 				s.Counts[src] = n
 				fmt.Fprintf(f.IO.ErrOut, "%-10s rebuilt from %d raw records\n", src, n)

@@ -172,12 +172,26 @@ func Ping(ctx context.Context, cfg *config.Config, name string, transport http.R
 	return p.Ping(ctx)
 }
 
+// RebuildOptions tune Rebuild.
+type RebuildOptions struct {
+	Logger *slog.Logger // nil discards
+	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): memory
+	// stays bounded by one chunk's payloads and rows, whatever the size of the source.
+	Chunk int
+}
+
 // Rebuild re-derives the canonical tables of each configured source from raw_records, without
 // the network: per source, in one transaction, it clears the source's rows from the tables its
-// Mapper produces, maps every raw record again, and re-runs its derive statements.
-func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, logger *slog.Logger) (map[string]int, error) {
+// Mapper produces, maps every raw record again chunk by chunk (in entity, native id order, so a
+// catalog a mapping learns from, like Jira's fields, comes before what uses it only if its entity
+// name sorts first; see connectors.Mapper), and re-runs its derive statements.
+func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions) (map[string]int, error) {
+	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Chunk <= 0 {
+		opts.Chunk = 5000
 	}
 	present, err := rawSources(ctx, st)
 	if err != nil {
@@ -197,7 +211,7 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, logger *s
 		if !ok {
 			return counts, fmt.Errorf("syncer: source %s cannot rebuild (no Mapper)", name)
 		}
-		n, err := rebuildSource(ctx, st, name, m)
+		n, err := rebuildSource(ctx, st, name, m, opts.Chunk)
 		if err != nil {
 			return counts, fmt.Errorf("syncer: rebuild %s: %w", name, err)
 		}
@@ -212,7 +226,7 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, logger *s
 	return counts, nil
 }
 
-func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper) (int, error) {
+func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, chunk int) (int, error) {
 	n := 0
 	err := st.Write(ctx, func(w *store.Writer) error {
 		for _, table := range m.Products() {
@@ -220,27 +234,35 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 				return err
 			}
 		}
-		rows, err := w.Query(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
-			FROM raw_records WHERE source = ? ORDER BY entity, native_id`, source)
-		if err != nil {
-			return err
+		// Keyset pages over the primary key: each chunk is its own query, so no result stays open
+		// while the chunk's rows are written.
+		var entity, nativeID string
+		for {
+			rows, err := w.Query(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
+				FROM raw_records WHERE source = ? AND (entity, native_id) > (?, ?)
+				ORDER BY entity, native_id LIMIT ?`, source, entity, nativeID, chunk)
+			if err != nil {
+				return err
+			}
+			raws, err := sink.ScanRaw(rows)
+			rows.Close()
+			if err != nil {
+				return err
+			}
+			if len(raws) == 0 {
+				return nil
+			}
+			n += len(raws)
+			var out []models.Row
+			if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
+				return err
+			}
+			if err := w.Upsert(ctx, out); err != nil {
+				return err
+			}
+			last := raws[len(raws)-1]
+			entity, nativeID = last.Entity, last.NativeID
 		}
-		raws, err := sink.ScanRaw(rows)
-		rows.Close()
-		if err != nil {
-			return err
-		}
-		n = len(raws)
-		// One Map call over all of the source's payloads: a mapping may need one entity to read
-		// another (Jira's field catalog names the custom fields of issues).
-		var out []models.Row
-		if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
-			return err
-		}
-		if err := w.Upsert(ctx, out); err != nil {
-			return err
-		}
-		return nil
 	})
 	return n, err
 }
