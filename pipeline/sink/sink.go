@@ -142,8 +142,7 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 		t, seen := s.tracked[k]
 		if !seen {
 			var has bool
-			if err := w.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM raw_records WHERE source = ? AND entity = ?)`,
-				source, entity).Scan(&has); err != nil {
+			if err := w.QueryRow(ctx, Query("raw_exists"), source, entity).Scan(&has); err != nil {
 				return nil, nil, fmt.Errorf("sink: read existing %s/%s: %w", source, entity, err)
 			}
 			if !has {
@@ -154,12 +153,7 @@ func (s *Sink) changedRaw(ctx context.Context, w *store.Writer, raw []models.Raw
 		if t != nil {
 			continue
 		}
-		// A hash join against the batch's ids: one linear scan of the (source, entity) rows, and
-		// the payload hashed inside DuckDB so payloads never cross into Go.
-		rows, err := w.Query(ctx, `SELECT r.native_id, md5(r.payload::VARCHAR), r.deleted_at IS NOT NULL
-			FROM raw_records r
-			JOIN (SELECT DISTINCT unnest(?::VARCHAR[]) AS native_id) b ON r.native_id = b.native_id
-			WHERE r.source = ? AND r.entity = ?`, strList(list), source, entity)
+		rows, err := w.Query(ctx, Query("raw_hashes"), strList(list), source, entity)
 		if err != nil {
 			return nil, nil, fmt.Errorf("sink: read existing %s/%s: %w", source, entity, err)
 		}
@@ -234,11 +228,7 @@ func (s *Sink) saveCursors(ctx context.Context, w *store.Writer, cs []connectors
 		if !c.Since.IsZero() {
 			since = c.Since.UTC()
 		}
-		if _, err := w.Exec(ctx, `INSERT INTO sync_state (source, scope, entity, cursor, config_hash, extra, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (source, scope, entity) DO UPDATE SET cursor = EXCLUDED.cursor,
-				config_hash = EXCLUDED.config_hash, extra = EXCLUDED.extra, updated_at = EXCLUDED.updated_at`,
-			c.Source, c.Scope, c.Entity, since, c.ConfigHash, extra, s.now().UTC()); err != nil {
+		if _, err := w.Exec(ctx, Query("save_cursor"), c.Source, c.Scope, c.Entity, since, c.ConfigHash, extra, s.now().UTC()); err != nil {
 			return fmt.Errorf("sink: save cursor %s/%s/%s: %w", c.Source, c.Scope, c.Entity, err)
 		}
 	}
@@ -250,8 +240,7 @@ func (s *Sink) Cursor(ctx context.Context, key connectors.CursorKey) (connectors
 	var since sql.NullTime
 	var hash string
 	var extra sql.NullString
-	err := s.st.DB().QueryRowContext(ctx, `SELECT cursor, config_hash, extra::VARCHAR FROM sync_state
-		WHERE source = ? AND scope = ? AND entity = ?`, key.Source, key.Scope, key.Entity).Scan(&since, &hash, &extra)
+	err := s.st.DB().QueryRowContext(ctx, Query("read_cursor"), key.Source, key.Scope, key.Entity).Scan(&since, &hash, &extra)
 	if err == sql.ErrNoRows {
 		return connectors.Cursor{}, false, nil
 	}
@@ -270,9 +259,7 @@ func (s *Sink) Cursor(ctx context.Context, key connectors.CursorKey) (connectors
 
 // LiveIDs implements connectors.Sink.
 func (s *Sink) LiveIDs(ctx context.Context, source, entity, scope string) ([]string, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT native_id FROM raw_records
-		WHERE source = ? AND entity = ? AND (? = '*' OR scope = ?) AND deleted_at IS NULL ORDER BY native_id`,
-		source, entity, scope, scope)
+	rows, err := s.st.DB().QueryContext(ctx, Query("live_ids"), source, entity, scope, scope)
 	if err != nil {
 		return nil, fmt.Errorf("sink: live ids %s/%s: %w", source, entity, err)
 	}
@@ -290,10 +277,7 @@ func (s *Sink) LiveIDs(ctx context.Context, source, entity, scope string) ([]str
 
 // Raw implements connectors.Sink.
 func (s *Sink) Raw(ctx context.Context, source, entity string, ids []string) ([]models.RawRecord, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT r.source, r.entity, r.native_id, r.scope, r.payload::VARCHAR, r.updated_at, r.fetched_at, r.deleted_at
-		FROM raw_records r JOIN (SELECT DISTINCT unnest(?::VARCHAR[]) AS native_id) b ON r.native_id = b.native_id
-		WHERE r.source = ? AND r.entity = ? ORDER BY r.native_id`,
-		strList(ids), source, entity)
+	rows, err := s.st.DB().QueryContext(ctx, Query("raw_by_ids"), strList(ids), source, entity)
 	if err != nil {
 		return nil, fmt.Errorf("sink: raw %s/%s: %w", source, entity, err)
 	}

@@ -238,9 +238,7 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 		// while the chunk's rows are written.
 		var entity, nativeID string
 		for {
-			rows, err := w.Query(ctx, `SELECT source, entity, native_id, scope, payload::VARCHAR, updated_at, fetched_at, deleted_at
-				FROM raw_records WHERE source = ? AND (entity, native_id) > (?, ?)
-				ORDER BY entity, native_id LIMIT ?`, source, entity, nativeID, chunk)
+			rows, err := w.Query(ctx, sink.Query("raw_chunk"), source, entity, nativeID, chunk)
 			if err != nil {
 				return err
 			}
