@@ -147,7 +147,8 @@ func scrubFreeText(ctx context.Context, w *store.Writer, s *scrubber) error {
 		return nil
 	}
 	for _, c := range freeText {
-		rows, err := w.Query(ctx, fmt.Sprintf(`SELECT rowid, CAST(%q AS VARCHAR) FROM %q WHERE %q IS NOT NULL`, c.column, c.table, c.column))
+		ident := strings.NewReplacer("{{TABLE}}", fmt.Sprintf("%q", c.table), "{{COLUMN}}", fmt.Sprintf("%q", c.column))
+		rows, err := w.Query(ctx, ident.Replace(query("pseudonym_text_read")))
 		if err != nil {
 			return fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
 		}
@@ -176,9 +177,7 @@ func scrubFreeText(ctx context.Context, w *store.Writer, s *scrubber) error {
 		if err := w.Insert(ctx, out); err != nil {
 			return err
 		}
-		// The column's own type (JSON for custom fields) is restored by the assignment cast.
-		if _, err := w.Exec(ctx, fmt.Sprintf(`UPDATE %q SET %q = s.v FROM pseudonym_text s WHERE %q.rowid = s.rid`,
-			c.table, c.column, c.table)); err != nil {
+		if _, err := w.Exec(ctx, ident.Replace(query("pseudonym_text_update"))); err != nil {
 			return fmt.Errorf("rewrite %s.%s: %w", c.table, c.column, err)
 		}
 		if _, err := w.Exec(ctx, query("pseudonym_text_drop")); err != nil {
