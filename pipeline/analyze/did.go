@@ -160,7 +160,9 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 // contributes alike and nearer the smallest cohort's n_g − 1 when one cohort dominates. The overall
 // aggregations take the cohort effects (group aggregation terms) with did's simple-aggregation
 // weights, n_g × the cohort's post-treatment cells; each event time takes its cells, weighted by n_g.
-// Covariances through shared comparison units are left out. Each result is at least 1. It also
+// A cohort of one treated unit counts with one degree of freedom (its own spread is unknown, so it
+// must not make the reference look better informed). Covariances through shared comparison units
+// are left out. Each result is at least 1. It also
 // returns, per event time, the treated units behind it (Σ n_g over its cohorts).
 func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64, map[int]int) {
 	est := map[int]bool{}
@@ -179,7 +181,7 @@ func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation
 	satterthwaite := func(parts []part) float64 {
 		var num, den float64
 		for _, q := range parts {
-			if q.df < 1 || !(q.v > 0) {
+			if !(q.v > 0) {
 				continue
 			}
 			x := q.w * q.w * q.v
@@ -201,12 +203,12 @@ func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation
 			posts[c.Group]++
 		}
 		n := float64(size[c.Group])
-		byEvent[c.Event] = append(byEvent[c.Event], part{w: n, v: sq(SE(c.SE, c.BootSE)), df: n - 1})
+		byEvent[c.Event] = append(byEvent[c.Event], part{w: n, v: sq(SE(c.SE, c.BootSE)), df: math.Max(n-1, 1)})
 	}
 	var overall []part
 	for _, t := range group.Terms {
 		n := float64(size[t.Key])
-		overall = append(overall, part{w: n * float64(posts[t.Key]), v: sq(SE(t.SE, t.BootSE)), df: n - 1})
+		overall = append(overall, part{w: n * float64(posts[t.Key]), v: sq(SE(t.SE, t.BootSE)), df: math.Max(n-1, 1)})
 	}
 	events := make(map[int]float64, len(byEvent))
 	treated := make(map[int]int, len(byEvent))
