@@ -131,27 +131,33 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 		return nil, fmt.Errorf("analyze: pre-trend test: %w", err)
 	}
 	// Units of estimated cohorts are treated; every other unit kept serves as comparison.
-	est := map[int]bool{}
-	for _, g := range gt.Groups {
-		est[g] = true
-	}
-	seen := make([]bool, p.units)
-	for i, u := range p.unit {
-		if seen[u] {
-			continue
-		}
-		seen[u] = true
-		if est[p.group[i]] {
-			r.NTreated++
-		}
+	size := cohortSizes(p, gt.Groups)
+	for _, n := range size {
+		r.NTreated += n
 	}
 	r.NControl = gt.N - r.NTreated
-	r.DF, r.EventDF, r.EventTreated = degreesOfFreedom(p, gt, r.Group)
+	r.DF, r.EventDF, r.EventTreated = degreesOfFreedom(size, gt, r.Group)
 	return r, nil
 }
 
-// degreesOfFreedom returns the DF and EventDF of a DiDResult by Satterthwaite's approximation: an
-// estimate that is a weighted sum Σ_g w_g θ_g of cohort estimates whose variances v_g are each
+// cohortSizes counts the units of each of the given cohorts in p.
+func cohortSizes(p *intPanel, groups []int) map[int]int {
+	size := make(map[int]int, len(groups))
+	for _, g := range groups {
+		size[g] = 0
+	}
+	seen := make([]bool, p.units)
+	for i, u := range p.unit {
+		if _, ok := size[p.group[i]]; ok && !seen[u] {
+			seen[u] = true
+			size[p.group[i]]++
+		}
+	}
+	return size
+}
+
+// degreesOfFreedom returns the DF and EventDF of a DiDResult, given the units of each estimated
+// cohort (size), by Satterthwaite's approximation: an estimate that is a weighted sum Σ_g w_g θ_g of cohort estimates whose variances v_g are each
 // estimated from the spread of the cohort's n_g treated units (n_g − 1 degrees of freedom) has
 //
 //	df = (Σ_g w_g² v_g)² / Σ_g (w_g² v_g)² / (n_g − 1)
@@ -162,21 +168,9 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 // weights, n_g × the cohort's post-treatment cells; each event time takes its cells, weighted by n_g.
 // A cohort of one treated unit counts with one degree of freedom (its own spread is unknown, so it
 // must not make the reference look better informed). Covariances through shared comparison units
-// are left out. Each result is at least 1. It also
-// returns, per event time, the treated units behind it (Σ n_g over its cohorts).
-func degreesOfFreedom(p *intPanel, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64, map[int]int) {
-	est := map[int]bool{}
-	for _, g := range gt.Groups {
-		est[g] = true
-	}
-	size := map[int]int{}
-	seen := make([]bool, p.units)
-	for i, u := range p.unit {
-		if !seen[u] && est[p.group[i]] {
-			seen[u] = true
-			size[p.group[i]]++
-		}
-	}
+// are left out. Each result is at least 1. It also returns, per event time, the treated units
+// behind it (Σ n_g over its cohorts).
+func degreesOfFreedom(size map[int]int, gt *stats.GroupTime, group *stats.Aggregation) (float64, map[int]float64, map[int]int) {
 	type part struct{ w, v, df float64 }
 	satterthwaite := func(parts []part) float64 {
 		var num, den float64
