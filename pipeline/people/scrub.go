@@ -102,18 +102,17 @@ func (s *scrubber) scrub(text string) (string, bool) {
 		matched := 0
 		for n := min(s.maxWords, len(toks)-i); n >= 1; n-- {
 			ok := true
-			words := make([]string, n)
-			for j := i; j < i+n; j++ {
-				words[j-i] = text[toks[j].start:toks[j].end]
-				if j < i+n-1 && strings.TrimSpace(text[toks[j].end:toks[j+1].start]) != "" {
-					ok = false
-					break
-				}
+			for j := i; j < i+n-1 && ok; j++ {
+				ok = strings.TrimSpace(text[toks[j].end:toks[j+1].start]) == ""
 			}
 			if !ok {
 				continue
 			}
-			if p, hit := s.known[strings.ToLower(strings.Join(words, " "))]; hit {
+			run := text[toks[i].start:toks[i+n-1].end]
+			if n > 1 {
+				run = strings.Join(strings.Fields(run), " ")
+			}
+			if p, hit := s.known[strings.ToLower(run)]; hit {
 				b.WriteString(text[last:toks[i].start])
 				b.WriteString(p)
 				last, changed, matched = toks[i+n-1].end, true, n
