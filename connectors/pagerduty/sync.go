@@ -26,9 +26,13 @@ const (
 	maxOffset = 10000 // offset+limit above this answers 400
 	minBatch  = 5000  // raw records per commit, at least, until the stream ends (the store's bulk path starts here)
 	maxBatch  = 20000 // raw records per commit, at most (pages queued while the store was busy are grouped)
-	queued    = 256   // pages fetched ahead of the committer, at most: fetching goes on while a batch commits
-	splitSize = 8000  // a window holding more than maxOffset records is split into parts of about this many
-	lookupMax = 1000  // ids per stored-incident lookup
+	// queued is how many fetched pages may wait for the committer (≈ 200 KB each at most). A commit
+	// that sets off one of DuckDB's automatic checkpoints takes about 3 s, during which the fetching
+	// at concurrency 4 and 20 ms brings ≈ 600 pages; with room for only 256 the fetching stalled
+	// behind each checkpoint (BENCHMARKS.md: 1.57× against 1.41–1.47× of the bound).
+	queued    = 1024
+	splitSize = 8000 // a window holding more than maxOffset records is split into parts of about this many
+	lookupMax = 1000 // ids per stored-incident lookup
 )
 
 // windowSize is the length of the time windows /incidents and /log_entries are listed in; it stays
