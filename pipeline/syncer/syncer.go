@@ -79,11 +79,6 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	restore, err := st.ShareCores(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer restore()
 	sk := sink.New(st, opts.Now)
 	var results []SourceResult
 	var errs []error
@@ -93,7 +88,7 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 		}
 		start := time.Now()
 		before := sk.Totals()
-		err := syncOne(ctx, sk, cfg, name, opts, logger)
+		err := syncOne(ctx, st, sk, cfg, name, opts, logger)
 		res := SourceResult{Source: name, Err: err, Duration: time.Since(start), Counts: diff(name, before, sk.Totals())}
 		results = append(results, res)
 		if err != nil {
@@ -113,7 +108,9 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 	return results, fmt.Errorf("%w: %w", ErrPartial, errors.Join(errs...))
 }
 
-func syncOne(ctx context.Context, sk *sink.Sink, cfg *config.Config, name string, opts Options, logger *slog.Logger) error {
+// syncOne collects one source with DuckDB leaving a core to the collection, then runs the
+// connector's derive statements on every core (nothing is being fetched any more).
+func syncOne(ctx context.Context, st *store.Store, sk *sink.Sink, cfg *config.Config, name string, opts Options, logger *slog.Logger) error {
 	c, err := open(cfg, name, opts.Transport, logger, opts.Now)
 	if err != nil {
 		return err
@@ -122,7 +119,13 @@ func syncOne(ctx context.Context, sk *sink.Sink, cfg *config.Config, name string
 	if opts.Progress != nil {
 		so.Progress = func(entity string, n int) { opts.Progress(name, entity, n) }
 	}
-	if err := c.Sync(ctx, sk, so); err != nil {
+	restore, err := st.ShareCores(ctx)
+	if err != nil {
+		return err
+	}
+	err = c.Sync(ctx, sk, so)
+	restore()
+	if err != nil {
 		return err
 	}
 	if d, ok := c.(connectors.Deriver); ok {
