@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql/driver"
 	"encoding/json"
@@ -283,7 +284,27 @@ func createTemp(dir string) (*os.File, error) {
 	return os.CreateTemp("", "trainimpact-bulk-*.csv")
 }
 
-const bulkChunk = 8192
+// A chunk of rows is encoded by one worker into one buffer: at most bulkChunk rows, and about
+// bulkChunkBytes of text (fewer rows when they are wide: 8,192 raw payloads of ≈ 1.2 KB made
+// 10 MB buffers that grew by copying, and came back from the pool's cleared slots as fresh
+// memory the kernel had to fault in).
+const (
+	bulkChunk      = 8192
+	bulkChunkBytes = 1 << 20
+)
+
+// chunkRows is how many rows go into one chunk, judged by the width of the first row.
+func chunkRows(cols []column, rows []models.Row) int {
+	if len(rows) == 0 {
+		return bulkChunk
+	}
+	c := encodeRows(cols, rows[:1], nil)
+	defer putBuf(c.buf)
+	if c.err != nil || len(c.buf) == 0 {
+		return bulkChunk
+	}
+	return min(bulkChunk, max(64, bulkChunkBytes/len(c.buf)))
+}
 
 // errDuplicateKey reports a batch repeating a key; the caller de-duplicates and writes again.
 var errDuplicateKey = errors.New("store: batch repeats a key")
@@ -297,7 +318,8 @@ func writeBulk(ctx context.Context, f *os.File, cols []column, rows []models.Row
 		lo, hi int
 		out    chan chunk
 	}
-	nChunks := (len(rows) + bulkChunk - 1) / bulkChunk
+	per := chunkRows(cols, rows)
+	nChunks := (len(rows) + per - 1) / per
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job)
 	results := make(chan chan chunk, 2*workers)
@@ -320,7 +342,7 @@ func writeBulk(ctx context.Context, f *os.File, cols []column, rows []models.Row
 			// The job goes out before its result slot, so every slot the reader waits on is filled.
 			out := make(chan chunk, 1)
 			select {
-			case jobs <- job{lo: i * bulkChunk, hi: min(len(rows), (i+1)*bulkChunk), out: out}:
+			case jobs <- job{lo: i * per, hi: min(len(rows), (i+1)*per), out: out}:
 			case <-ctx.Done():
 				return
 			}
@@ -386,7 +408,7 @@ func getBuf() []byte {
 	if b, ok := bufPool.Get().(*[]byte); ok {
 		return (*b)[:0]
 	}
-	return make([]byte, 0, 256*bulkChunk)
+	return make([]byte, 0, bulkChunkBytes+bulkChunkBytes/4)
 }
 
 func putBuf(b []byte) { bufPool.Put(&b) }
@@ -485,6 +507,14 @@ func appendValue(buf []byte, kind colKind, v driver.Value) ([]byte, bool) {
 			return appendDate(buf, t.Unix()/86400)
 		}
 	case kindJSON:
+		if raw, ok := v.(json.RawMessage); ok {
+			// A payload is copied straight from the page it came in (jsonText would copy it into a
+			// string first: for raw_records, a second copy of every payload).
+			if bytes.IndexByte(raw, 0) >= 0 || !utf8.Valid(raw) {
+				return buf, false
+			}
+			return appendQuotedBytes(buf, raw), true
+		}
 		text, err := jsonText(v)
 		if err != nil || !safeText(text) {
 			return buf, false
@@ -538,6 +568,22 @@ func appendQuoted(buf []byte, s string) []byte {
 	buf = append(buf, bulkQuote)
 	for {
 		i := strings.IndexByte(s, bulkQuote)
+		if i < 0 {
+			break
+		}
+		buf = append(buf, s[:i+1]...)
+		buf = append(buf, bulkQuote)
+		s = s[i+1:]
+	}
+	buf = append(buf, s...)
+	return append(buf, bulkQuote)
+}
+
+// appendQuotedBytes is appendQuoted for text held in a byte slice.
+func appendQuotedBytes(buf []byte, s []byte) []byte {
+	buf = append(buf, bulkQuote)
+	for {
+		i := bytes.IndexByte(s, bulkQuote)
 		if i < 0 {
 			break
 		}

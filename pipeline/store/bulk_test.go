@@ -291,3 +291,23 @@ func TestBulkLongLine(t *testing.T) {
 		t.Errorf("payload of %d bytes stored as %d bytes", len(big), len(got))
 	}
 }
+
+// TestChunkRowsByWidth: narrow rows fill a chunk with bulkChunk rows, wide ones with about
+// bulkChunkBytes of text, and never fewer than 64 rows.
+func TestChunkRowsByWidth(t *testing.T) {
+	st := openTemp(t)
+	cols := st.cols["raw_records"]
+	raw := func(size int) []models.Row {
+		p := []byte(`{"s":"` + strings.Repeat("x", size) + `"}`)
+		return []models.Row{models.RawRecord{Source: "s", Entity: "e", NativeID: "1", Payload: p, FetchedAt: time.Unix(0, 0)}}
+	}
+	if n := chunkRows(cols, raw(10)); n != bulkChunk {
+		t.Errorf("narrow rows: %d a chunk, want %d", n, bulkChunk)
+	}
+	if n := chunkRows(cols, raw(1200)); n < bulkChunkBytes/1400 || n > bulkChunkBytes/1200 {
+		t.Errorf("1.2 KB rows: %d a chunk, want about %d", n, bulkChunkBytes/1300)
+	}
+	if n := chunkRows(cols, raw(1<<20)); n != 64 {
+		t.Errorf("1 MB rows: %d a chunk, want 64", n)
+	}
+}
