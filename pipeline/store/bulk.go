@@ -513,7 +513,7 @@ func appendValue(buf []byte, kind colKind, v driver.Value) ([]byte, bool) {
 			if bytes.IndexByte(raw, 0) >= 0 || !utf8.Valid(raw) {
 				return buf, false
 			}
-			return appendQuotedBytes(buf, raw), true
+			return appendQuoted(buf, []byte(raw)), true
 		}
 		text, err := jsonText(v)
 		if err != nil || !safeText(text) {
@@ -537,7 +537,7 @@ func appendValue(buf []byte, kind colKind, v driver.Value) ([]byte, bool) {
 		if err != nil {
 			return buf, false
 		}
-		return appendQuoted(buf, string(b)), true
+		return appendQuoted(buf, b), true
 	}
 	return buf, false
 }
@@ -564,10 +564,12 @@ func safeText(s string) bool {
 // cost more than the rest of the encoding and slowed DuckDB's reader threefold.
 const bulkQuote = '\x01'
 
-func appendQuoted(buf []byte, s string) []byte {
+// appendQuoted writes s between two bulkQuote characters, doubling each one inside. s is a string or
+// the bytes of one (a payload is quoted from its bytes, without a string copy).
+func appendQuoted[T string | []byte](buf []byte, s T) []byte {
 	buf = append(buf, bulkQuote)
 	for {
-		i := strings.IndexByte(s, bulkQuote)
+		i := indexByte(s, bulkQuote)
 		if i < 0 {
 			break
 		}
@@ -579,20 +581,15 @@ func appendQuoted(buf []byte, s string) []byte {
 	return append(buf, bulkQuote)
 }
 
-// appendQuotedBytes is appendQuoted for text held in a byte slice.
-func appendQuotedBytes(buf []byte, s []byte) []byte {
-	buf = append(buf, bulkQuote)
-	for {
-		i := bytes.IndexByte(s, bulkQuote)
-		if i < 0 {
-			break
-		}
-		buf = append(buf, s[:i+1]...)
-		buf = append(buf, bulkQuote)
-		s = s[i+1:]
+// indexByte is strings.IndexByte or bytes.IndexByte, as s is held.
+func indexByte[T string | []byte](s T, c byte) int {
+	switch v := any(s).(type) {
+	case string:
+		return strings.IndexByte(v, c)
+	case []byte:
+		return bytes.IndexByte(v, c)
 	}
-	buf = append(buf, s...)
-	return append(buf, bulkQuote)
+	panic("unreachable")
 }
 
 // appendTimestamp writes t as UTC with microseconds (truncated toward the past, as the appender's
