@@ -18,21 +18,9 @@ import (
 // whichever writing command published it; the working database keeps them for matching and rebuild.
 func TestPseudonymisedWarehouseHoldsNoPersonalValue(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	res, err := demo.Run(ctx, demo.Options{Out: dir, Size: org.Small, Seed: 2, Effect: -0.2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfgPath := filepath.Join(dir, "trainimpact.yaml")
-	y, err := os.ReadFile(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	y = []byte(strings.Replace(string(y), "  identities: identities.csv\n",
-		"  identities: identities.csv\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 1))
-	if err := os.WriteFile(cfgPath, y, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, res := smallDemo(t)
+	editConfig(t, dir, "  identities: identities.csv\n",
+		"  identities: identities.csv\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n")
 	// Without the key, writing commands refuse (naming the key and its line) and publish nothing.
 	if code, out := runWithEnv(t, dir, nil, "analyze", "--period", "2025-Q4"); code != ExitUsage ||
 		!strings.Contains(out, "people.pseudonym_key_env") || !strings.Contains(out, "TI_PSEUDONYM_KEY is not set") {
@@ -134,5 +122,33 @@ func TestPseudonymisedWarehouseHoldsNoPersonalValue(t *testing.T) {
 	work.DB().QueryRow(`SELECT count(*) FROM raw_records`).Scan(&raw)
 	if raw == 0 {
 		t.Error("the working database lost its raw records")
+	}
+}
+
+// smallDemo runs the small demo organisation (seed 2) into a new folder and returns it; analyze can
+// then run there offline.
+func smallDemo(t *testing.T) (string, *demo.Result) {
+	t.Helper()
+	dir := t.TempDir()
+	res, err := demo.Run(context.Background(), demo.Options{Out: dir, Size: org.Small, Seed: 2, Effect: -0.2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, res
+}
+
+// editConfig replaces the first old with new in the folder's trainimpact.yaml.
+func editConfig(t *testing.T, dir, old, new string) {
+	t.Helper()
+	path := filepath.Join(dir, "trainimpact.yaml")
+	y, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(y), old) {
+		t.Fatalf("%s has no %q", path, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(y), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -47,8 +47,9 @@ const (
 	FlagNotCausal         = "not_causal"
 	FlagCensoringExcluded = "censoring_excluded_periods"
 	FlagNotEstimable      = "not_estimable"
-	// FlagSuppressed marks a person-level row resting on fewer than analysis.min_cell treated
-	// people: its numbers are left empty so that no one's own change can be read from it.
+	// FlagSuppressed marks a row resting on fewer than analysis.min_cell treated people (a
+	// person-level row, or every row of a metric whose treated teams' events come from fewer
+	// people): its numbers are left empty so that no one's own change can be read from it.
 	FlagSuppressed = "suppressed"
 )
 
@@ -154,6 +155,12 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	if err != nil {
 		return nil, err
 	}
+	var people map[string]int64 // behind each metric's treated teams (person units count themselves)
+	if a.Unit != "person" {
+		if people, err = metrics.TreatedPeople(ctx, db, o); err != nil {
+			return nil, err
+		}
+	}
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
 		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
@@ -182,9 +189,11 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		return nil, err
 	}
 
-	if a.Unit == "person" {
-		for i := range outs {
+	for i, m := range cat.Metrics {
+		if a.Unit == "person" {
 			suppressSmall(outs[i].rows, a.MinCell)
+		} else {
+			suppressFewPeople(outs[i].rows, people[m.Name], a.MinCell)
 		}
 	}
 
@@ -372,19 +381,39 @@ func suppressSmall(rows []models.Estimate, minCell int) {
 			pooled = r.NTreatedUnits
 		}
 	}
-	nan := math.NaN()
 	for i := range rows {
 		r := &rows[i]
 		n := r.NTreatedUnits
 		if r.Method != MethodDiD && r.Method != MethodBeforeAfter {
 			n = pooled
 		}
-		if n < 0 || n >= minCell || slices.Contains(r.Flags, FlagNotEstimable) {
-			continue
+		if n >= 0 && n < minCell {
+			suppress(r)
 		}
-		r.Estimate, r.CILow, r.CIHigh, r.RelativeChange, r.StdError, r.PValue, r.QValue, r.MDE = nan, nan, nan, nan, nan, nan, nan, nan
-		r.Flags = append(r.Flags, FlagSuppressed)
 	}
+}
+
+// suppressFewPeople empties the numbers of every row of one metric analysed with teams as units
+// when fewer than minCell people stand behind the treated teams' events (metrics.TreatedPeople):
+// however many teams there are, such an estimate describes those few people.
+func suppressFewPeople(rows []models.Estimate, people int64, minCell int) {
+	if people >= int64(minCell) {
+		return
+	}
+	for i := range rows {
+		suppress(&rows[i])
+	}
+}
+
+// suppress leaves a row its counts and flags but not its numbers, and flags it suppressed; a row
+// without an estimate is left as it is.
+func suppress(r *models.Estimate) {
+	if slices.Contains(r.Flags, FlagNotEstimable) {
+		return
+	}
+	nan := math.NaN()
+	r.Estimate, r.CILow, r.CIHigh, r.RelativeChange, r.StdError, r.PValue, r.QValue, r.MDE = nan, nan, nan, nan, nan, nan, nan, nan
+	r.Flags = append(r.Flags, FlagSuppressed)
 }
 
 // estimateWindows runs the estimators of one metric that need no panel: before/after, and

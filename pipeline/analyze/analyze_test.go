@@ -256,3 +256,34 @@ func TestSuppressSmall(t *testing.T) {
 		}
 	}
 }
+
+// With teams as units, every estimable row of a metric is suppressed when fewer than min_cell
+// people stand behind the treated teams' events, whatever the number of teams; at min_cell people
+// nothing changes.
+func TestSuppressFewPeople(t *testing.T) {
+	rows := func() []models.Estimate {
+		return []models.Estimate{
+			{Metric: "m", Method: MethodDiD, Aggregation: AggSimple, NTreatedUnits: 12, Estimate: 0.3, CILow: 0.1, CIHigh: 0.5, PValue: 0.01, MDE: 0.2},
+			{Metric: "m", Method: MethodKaplanMeier, Aggregation: AggOverall, Estimate: 0.2, PValue: 0.04, Flags: []string{FlagNotCausal}},
+			{Metric: "m", Method: MethodDiD, Aggregation: AggGroup, Estimate: math.NaN(), Flags: []string{FlagNotEstimable}},
+		}
+	}
+	few := rows()
+	suppressFewPeople(few, 4, 5)
+	for i, r := range few[:2] {
+		if !slices.Contains(r.Flags, FlagSuppressed) || !math.IsNaN(r.Estimate) || !math.IsNaN(r.PValue) || !math.IsNaN(r.CILow) {
+			t.Errorf("4 people, row %d not suppressed: %+v", i, r)
+		}
+	}
+	if slices.Contains(few[2].Flags, FlagSuppressed) {
+		t.Errorf("a row without an estimate was flagged suppressed: %+v", few[2])
+	}
+	if few[0].NTreatedUnits != 12 {
+		t.Errorf("counts changed: %+v", few[0])
+	}
+	enough := rows()
+	suppressFewPeople(enough, 5, 5)
+	if enough[0].Estimate != 0.3 || enough[1].Estimate != 0.2 || slices.Contains(enough[0].Flags, FlagSuppressed) {
+		t.Errorf("5 people, rows changed: %+v", enough)
+	}
+}

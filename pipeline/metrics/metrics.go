@@ -519,13 +519,24 @@ func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (
 
 // AnnualVolume returns, per metric, the events of treated units in the year ending at the cut-off.
 func AnnualVolume(ctx context.Context, db DB, o Options) (map[string]int64, error) {
-	q, args, err := queries.BindNamed("volume.sql", sqlText("volume.sql"), map[string]any{"unit_type": o.Unit, "cutoff": o.Cutoff.UTC()})
+	return countByMetric(ctx, db, "volume.sql", o)
+}
+
+// TreatedPeople returns, per metric, the distinct people behind the events of treated units before
+// the cut-off (treated_people.sql): what a team-level estimate of the metric rests on.
+func TreatedPeople(ctx context.Context, db DB, o Options) (map[string]int64, error) {
+	return countByMetric(ctx, db, "treated_people.sql", o)
+}
+
+// countByMetric runs a (metric, n) query of sql/ with the unit type and cut-off of o.
+func countByMetric(ctx context.Context, db DB, name string, o Options) (map[string]int64, error) {
+	q, args, err := queries.BindNamed(name, sqlText(name), map[string]any{"unit_type": o.Unit, "cutoff": o.Cutoff.UTC()})
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: volume: %w", err)
+		return nil, fmt.Errorf("metrics: %s: %w", name, err)
 	}
 	defer rows.Close()
 	out := map[string]int64{}
@@ -533,7 +544,7 @@ func AnnualVolume(ctx context.Context, db DB, o Options) (map[string]int64, erro
 		var m string
 		var n int64
 		if err := rows.Scan(&m, &n); err != nil {
-			return nil, fmt.Errorf("metrics: volume: %w", err)
+			return nil, fmt.Errorf("metrics: %s: %w", name, err)
 		}
 		out[m] = n
 	}

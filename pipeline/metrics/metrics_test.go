@@ -154,6 +154,15 @@ func TestPanels(t *testing.T) {
 		if vol["dur"] != 6 || vol["prop"] != 4 {
 			t.Errorf("volume %v", vol)
 		}
+
+		// The events carry no person: nobody is behind them. Persons are set in TestTreatedPeople.
+		people, err := TreatedPeople(ctx, w, o)
+		if err != nil {
+			return err
+		}
+		if people["dur"] != 0 || people["prop"] != 0 {
+			t.Errorf("treated people without persons: %v", people)
+		}
 		return nil
 	})
 }
@@ -255,6 +264,41 @@ func TestPanelOrder(t *testing.T) {
 		calls := 0
 		if err := EachPanel(ctx, w, o, func(*Panel) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
 			t.Errorf("EachPanel: %v after %d calls", err, calls)
+		}
+		return nil
+	})
+}
+
+// TestTreatedPeople counts the distinct people behind the events of treated units before the
+// cut-off, per metric: not those of untreated or not-yet-treated units, nor events at or after the
+// cut-off, nor events without a person.
+func TestTreatedPeople(t *testing.T) {
+	at := func(m, id, team, person string, when time.Time) models.MetricEvent {
+		e := ev(m, id, team, when, 1, false)
+		e.PersonID = person
+		return e
+	}
+	rows := []models.Row{
+		models.Exposure{UnitType: "team", UnitID: "A", Status: "treated", TreatedAt: time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)},
+		models.Exposure{UnitType: "team", UnitID: "B", Status: "never"},
+		models.Exposure{UnitType: "team", UnitID: "N", Status: "not_yet", TreatedAt: time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)},
+		at("dur", "1", "A", "p1", d(2, 1)),
+		at("dur", "2", "A", "p1", d(5, 1)), // the same person again
+		at("dur", "3", "A", "p2", d(5, 2)),
+		at("dur", "4", "A", "", d(5, 3)),   // no person
+		at("dur", "5", "A", "p3", d(7, 1)), // at the cut-off: unknown
+		at("dur", "6", "B", "p4", d(2, 1)), // never treated
+		at("dur", "7", "N", "p5", d(2, 1)), // not yet treated
+		at("prop", "8", "A", "p6", d(2, 1)),
+	}
+	o := Options{Unit: "team", Period: "month", Cutoff: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)}
+	withDB(t, rows, func(ctx context.Context, w *store.Writer) error {
+		people, err := TreatedPeople(ctx, w, o)
+		if err != nil {
+			return err
+		}
+		if len(people) != 2 || people["dur"] != 2 || people["prop"] != 1 {
+			t.Errorf("treated people %v, want dur 2 (p1, p2), prop 1 (p6)", people)
 		}
 		return nil
 	})
