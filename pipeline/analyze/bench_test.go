@@ -91,14 +91,16 @@ var benchEvents = flag.Int("events", 10_000_000, "metric events of BenchmarkAnal
 //   - scan-agg: SELECT count(*), sum(value) FROM metric_events — one column summed inside DuckDB,
 //     the cheapest possible scan (a floor, not a fair comparison).
 //   - scan-cols: one scan inside DuckDB that reads every column the analysis reads (metric,
-//     team_id, occurred_at, value, censored) and aggregates them per metric (bench_scan.sql):
+//     person_id, team_id, occurred_at, value, censored) and aggregates them per metric (bench_scan.sql):
 //     the same input as the analysis, with one trivial grouping instead of the analysis' work.
 //   - scan-copy: the same columns copied, row for row, into a temporary table inside DuckDB
 //     (bench_copy.sql): one scan that materialises every event, without the driver.
-//   - scan-rows: every event read through the driver into Go (metric, event_id, team_id,
-//     occurred_at, value, censored), which is what analysing in Go instead of DuckDB would cost.
+//   - scan-rows: every event read through the driver into Go (metric, event_id, person_id,
+//     team_id, occurred_at, value, censored), which is what analysing in Go instead of DuckDB
+//     would cost.
 //
-// It also times the SQL side alone (metrics.Panels, Windows, Survival, AnnualVolume). Everything
+// It also times the SQL side alone (metrics.Panels, Windows, Survival, AnnualVolume,
+// TreatedPeople). Everything
 // runs inside one store transaction, as in Run. Run with -benchtime=1x; -args -events N changes
 // the size.
 func BenchmarkAnalyze10M(b *testing.B) {
@@ -180,9 +182,11 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			for rows.Next() {
 				var m string
 				var cnt, teams, cens int64
+				var lastPerson sql.NullString
 				var sum float64
 				var first, last time.Time
-				if err := rows.Scan(&m, &cnt, &teams, &sum, &first, &last, &cens); err != nil {
+				if err := rows.Scan(&m, &cnt, &lastPerson, &teams, &sum, &first, &last, &cens); err != nil {
+					rows.Close() // an open result would hold the connection, and Write's close with it
 					return err
 				}
 				perMetric += cnt
@@ -200,16 +204,17 @@ func BenchmarkAnalyze10M(b *testing.B) {
 				return err
 			}
 			t2 := time.Now()
-			rows, err = w.Query(ctx, "SELECT metric, event_id, team_id, occurred_at, value, censored FROM metric_events")
+			rows, err = w.Query(ctx, "SELECT metric, event_id, person_id, team_id, occurred_at, value, censored FROM metric_events")
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var m, id, team sql.NullString
+				var m, id, person, team sql.NullString
 				var at time.Time
 				var v sql.NullFloat64
 				var c bool
-				if err := rows.Scan(&m, &id, &team, &at, &v, &c); err != nil {
+				if err := rows.Scan(&m, &id, &person, &team, &at, &v, &c); err != nil {
+					rows.Close()
 					return err
 				}
 			}
@@ -232,6 +237,10 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			if _, err := metrics.AnnualVolume(ctx, w, o); err != nil {
 				return err
 			}
+			td := time.Now()
+			if _, err := metrics.TreatedPeople(ctx, w, o); err != nil {
+				return err
+			}
 			t4 := time.Now()
 			res, err := Compute(ctx, w, cat, cfg, q, q.End(), q.End())
 			if err != nil {
@@ -241,8 +250,8 @@ func BenchmarkAnalyze10M(b *testing.B) {
 				return fmt.Errorf("%d headline rows", len(res.Headline))
 			}
 			t5 := time.Now()
-			b.Logf("scan-agg %v, scan-cols %v, scan-copy %v, scan-rows %v; panels %v, windows %v, durations %v, volume %v; Compute %v",
-				t1.Sub(t0), t2c.Sub(t1), copyT, t3.Sub(t2), ta.Sub(t3), tb.Sub(ta), tc.Sub(tb), t4.Sub(tc), t5.Sub(t4))
+			b.Logf("scan-agg %v, scan-cols %v, scan-copy %v, scan-rows %v; panels %v, windows %v, durations %v, volume %v, people %v; Compute %v",
+				t1.Sub(t0), t2c.Sub(t1), copyT, t3.Sub(t2), ta.Sub(t3), tb.Sub(ta), tc.Sub(tb), td.Sub(tc), t4.Sub(td), t5.Sub(t4))
 			scanAgg += t1.Sub(t0)
 			scanColsT += t2c.Sub(t1)
 			scanCopyT += copyT

@@ -1,5 +1,6 @@
 -- Synthetic load for BenchmarkAnalyze10M: 5,000 teams (two thirds trained at staggered dates in
--- 2024-2025, the rest never) and 10,000,000 metric events of the 14 catalog metrics over 2023-2025,
+-- 2024-2025, the rest never) of eight people each, and 10,000,000 metric events of the 14 catalog
+-- metrics over 2023-2025, each by one person of its team,
 -- stored metric after metric as metrics.Derive writes them (one INSERT per metric), so that the
 -- row groups of one metric hold no other.
 INSERT INTO exposure
@@ -12,7 +13,7 @@ FROM range(5000) AS r(i);
 INSERT INTO metric_events
 SELECT m.name,
        'e' || i,
-       NULL,
+       'P' || ((hash(i) % 5000) * 8 + hash(i * 29) % 8),
        'T' || (hash(i) % 5000),
        TIMESTAMPTZ '2023-01-01 00:00:00+00' + to_seconds(CAST(hash(i * 7) % (3 * 365 * 86400) AS BIGINT)),
        CASE WHEN m.kind = 'duration' THEN exp(1 + (hash(i * 13) % 1000) / 400.0)

@@ -1,9 +1,10 @@
 -- The "scan-cols" baseline of BenchmarkAnalyze10M: one scan of metric_events inside DuckDB that
--- reads every column the analysis reads (metric, team_id, occurred_at, value, censored) and
+-- reads every column the analysis reads (metric, person_id, team_id, occurred_at, value, censored) and
 -- aggregates each, grouped by metric (14 groups), so that only 14 rows cross into Go.
 SELECT
     metric,
     count(*)                            AS n,
+    max(person_id)                      AS last_person,
     count(DISTINCT team_id)             AS teams,
     sum(value)                          AS total,
     min(occurred_at)                    AS first_at,
