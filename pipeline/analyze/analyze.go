@@ -147,19 +147,13 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 	if err != nil {
 		return nil, err
 	}
-	volume, err := metrics.AnnualVolume(ctx, db, o)
+	treated, err := metrics.TreatedEvents(ctx, db, o)
 	if err != nil {
 		return nil, err
 	}
 	participants, err := metrics.Participants(ctx, db, cutoff)
 	if err != nil {
 		return nil, err
-	}
-	var people map[string]int64 // behind each metric's treated teams (person units count themselves)
-	if a.Unit != "person" {
-		if people, err = metrics.TreatedPeople(ctx, db, o); err != nil {
-			return nil, err
-		}
 	}
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
@@ -193,7 +187,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		if a.Unit == "person" {
 			suppressSmall(outs[i].rows, a.MinCell)
 		} else {
-			suppressFewPeople(outs[i].rows, people[m.Name], a.MinCell)
+			suppressFewPeople(outs[i].rows, treated[m.Name].People, a.MinCell)
 		}
 	}
 
@@ -225,7 +219,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		v, ok := cfg.ROI.Values[m.Name]
 		inputs = append(inputs, roi.Input{Metric: m.Name, Value: v, Monetised: ok, Scale: h.Scale,
 			Estimate: h.Estimate, CILow: h.CILow, CIHigh: h.CIHigh, Baseline: out.baseline, Level: out.level,
-			AnnualVolume: float64(volume[m.Name]), LowerIsBetter: m.LowerIsBetter()})
+			AnnualVolume: float64(treated[m.Name].Volume), LowerIsBetter: m.LowerIsBetter()})
 	}
 	s := roi.Compute(inputs, roi.Costs{PerParticipant: cfg.ROI.Costs.PerParticipant, Fixed: cfg.ROI.Costs.Fixed, Participants: participants})
 	nan := math.NaN()
@@ -394,7 +388,7 @@ func suppressSmall(rows []models.Estimate, minCell int) {
 }
 
 // suppressFewPeople empties the numbers of every row of one metric analysed with teams as units
-// when fewer than minCell people stand behind the treated teams' events (metrics.TreatedPeople):
+// when fewer than minCell people stand behind the treated teams' events (metrics.TreatedEvents):
 // however many teams there are, such an estimate describes those few people.
 func suppressFewPeople(rows []models.Estimate, people int64, minCell int) {
 	if people >= int64(minCell) {

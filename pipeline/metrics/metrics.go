@@ -517,36 +517,32 @@ func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (
 	return out, nil
 }
 
-// AnnualVolume returns, per metric, the events of treated units in the year ending at the cut-off.
-func AnnualVolume(ctx context.Context, db DB, o Options) (map[string]int64, error) {
-	return countByMetric(ctx, db, "volume.sql", o)
+// Treated is what the treated units' events of one metric amount to (treated.sql).
+type Treated struct {
+	Volume int64 // events in the year ending at the cut-off (the ROI's annual volume)
+	People int64 // distinct people behind the events before the cut-off
 }
 
-// TreatedPeople returns, per metric, the distinct people behind the events of treated units before
-// the cut-off (treated_people.sql): what a team-level estimate of the metric rests on.
-func TreatedPeople(ctx context.Context, db DB, o Options) (map[string]int64, error) {
-	return countByMetric(ctx, db, "treated_people.sql", o)
-}
-
-// countByMetric runs a (metric, n) query of sql/ with the unit type and cut-off of o.
-func countByMetric(ctx context.Context, db DB, name string, o Options) (map[string]int64, error) {
-	q, args, err := queries.BindNamed(name, sqlText(name), map[string]any{"unit_type": o.Unit, "cutoff": o.Cutoff.UTC()})
+// TreatedEvents returns, per metric, the volume and the people of the treated units' events, in one
+// scan of metric_events.
+func TreatedEvents(ctx context.Context, db DB, o Options) (map[string]Treated, error) {
+	q, args, err := queries.BindNamed("treated.sql", sqlText("treated.sql"), map[string]any{"unit_type": o.Unit, "cutoff": o.Cutoff.UTC()})
 	if err != nil {
 		return nil, err
 	}
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("metrics: %s: %w", name, err)
+		return nil, fmt.Errorf("metrics: treated events: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
+	out := map[string]Treated{}
 	for rows.Next() {
 		var m string
-		var n int64
-		if err := rows.Scan(&m, &n); err != nil {
-			return nil, fmt.Errorf("metrics: %s: %w", name, err)
+		var t Treated
+		if err := rows.Scan(&m, &t.Volume, &t.People); err != nil {
+			return nil, fmt.Errorf("metrics: treated events: %w", err)
 		}
-		out[m] = n
+		out[m] = t
 	}
 	return out, rows.Err()
 }

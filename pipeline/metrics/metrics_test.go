@@ -146,22 +146,14 @@ func TestPanels(t *testing.T) {
 			t.Errorf("survival for a proportion")
 		}
 
-		vol, err := AnnualVolume(ctx, w, o)
+		tr, err := TreatedEvents(ctx, w, o)
 		if err != nil {
 			return err
 		}
-		// Treated units A and E; events in the year before 2025-07-01.
-		if vol["dur"] != 6 || vol["prop"] != 4 {
-			t.Errorf("volume %v", vol)
-		}
-
-		// The events carry no person: nobody is behind them. Persons are set in TestTreatedPeople.
-		people, err := TreatedPeople(ctx, w, o)
-		if err != nil {
-			return err
-		}
-		if people["dur"] != 0 || people["prop"] != 0 {
-			t.Errorf("treated people without persons: %v", people)
+		// Treated units A and E; events in the year before 2025-07-01. The events carry no person:
+		// nobody is behind them (persons are set in TestTreatedPeople).
+		if tr["dur"] != (Treated{Volume: 6}) || tr["prop"] != (Treated{Volume: 4}) {
+			t.Errorf("treated events %v", tr)
 		}
 		return nil
 	})
@@ -269,8 +261,8 @@ func TestPanelOrder(t *testing.T) {
 	})
 }
 
-// TestTreatedPeople counts the distinct people behind the events of treated units before the
-// cut-off, per metric: not those of untreated or not-yet-treated units, nor events at or after the
+// TestTreatedPeople: TreatedEvents counts the distinct people behind the events of treated units
+// before the cut-off, per metric: not those of untreated or not-yet-treated units, nor events at or after the
 // cut-off, nor events without a person.
 func TestTreatedPeople(t *testing.T) {
 	at := func(m, id, team, person string, when time.Time) models.MetricEvent {
@@ -293,12 +285,12 @@ func TestTreatedPeople(t *testing.T) {
 	}
 	o := Options{Unit: "team", Period: "month", Cutoff: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)}
 	withDB(t, rows, func(ctx context.Context, w *store.Writer) error {
-		people, err := TreatedPeople(ctx, w, o)
+		tr, err := TreatedEvents(ctx, w, o)
 		if err != nil {
 			return err
 		}
-		if len(people) != 2 || people["dur"] != 2 || people["prop"] != 1 {
-			t.Errorf("treated people %v, want dur 2 (p1, p2), prop 1 (p6)", people)
+		if len(tr) != 2 || tr["dur"].People != 2 || tr["prop"].People != 1 {
+			t.Errorf("treated events %v, want dur 2 people (p1, p2), prop 1 (p6)", tr)
 		}
 		return nil
 	})
