@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,7 +177,14 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-t.sem }()
+	defer func() {
+		<-t.sem
+		// The release readies a request waiting for the slot in this goroutine's P's runnext
+		// slot, and the caller goes on to decode the body it got: under load on few cores the
+		// next request then waited until that decoding yielded (median 1.3 ms of a 20 ms request
+		// on the PagerDuty benchmark). Yielding here lets it be sent first.
+		runtime.Gosched()
+	}()
 
 	for attempt := 0; ; attempt++ {
 		if err := t.waitPause(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -242,4 +243,81 @@ func TestKeepsAConnectionPerRequestInFlight(t *testing.T) {
 	if d := dials.Load(); d > width {
 		t.Errorf("%d connections opened for %d requests %d at a time, want at most %d", d, 120, width, width)
 	}
+}
+
+// startCounter is a base transport that counts the requests it is asked to send.
+type startCounter struct {
+	base    http.RoundTripper
+	started atomic.Int64
+}
+
+func (s *startCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	s.started.Add(1)
+	return s.base.RoundTrip(r)
+}
+
+// TestReleaseSendsWaitingRequestFirst checks that a request waiting for a free slot is sent before
+// the goroutine that freed the slot goes on with its response. On one P the scheduler runs a
+// readied goroutine only when the running one blocks or yields, so without the yield on release the
+// waiter would sit until the caller's work on the body was done. Each trial: request a holds the
+// only slot, request b waits for it; when a's RoundTrip returns, b must already have been handed
+// to the base transport. The runtime picks from its global queue first once every 61 schedules,
+// which can run the yielding goroutine again before the waiter, so a few trials may miss; without
+// the yield every trial misses.
+func TestReleaseSendsWaitingRequestFirst(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	release := make(chan struct{})
+	arrived := make(chan string, 1)
+	srv, _ := serve(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/a" {
+			arrived <- "a"
+			<-release
+		}
+		io.WriteString(w, "ok")
+	})
+	const trials = 40
+	hits := 0
+	for i := 0; i < trials; i++ {
+		sc := &startCounter{base: http.DefaultTransport.(*http.Transport).Clone()}
+		tr := New(Options{Concurrency: 1, Base: sc})
+		req := func(path string) *http.Request {
+			r, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		aDone := make(chan int64)
+		go func() {
+			resp, err := tr.RoundTrip(req("/a"))
+			if err == nil {
+				resp.Body.Close()
+			}
+			aDone <- sc.started.Load() // 2 when b was sent before a's caller went on
+		}()
+		<-arrived // a holds the slot
+		bWaiting := make(chan struct{})
+		bDone := make(chan error)
+		go func() {
+			close(bWaiting)
+			resp, err := tr.RoundTrip(req("/b")) // blocks on the slot without blocking before it
+			if err == nil {
+				resp.Body.Close()
+			}
+			bDone <- err
+		}()
+		<-bWaiting
+		release <- struct{}{}
+		if <-aDone == 2 {
+			hits++
+		}
+		if err := <-bDone; err != nil {
+			t.Fatal(err)
+		}
+		sc.base.(*http.Transport).CloseIdleConnections()
+	}
+	if hits < trials*3/4 {
+		t.Fatalf("the waiting request was sent before the freeing caller went on in %d of %d trials, want at least %d", hits, trials, trials*3/4)
+	}
+	t.Logf("waiting request sent first in %d of %d trials", hits, trials)
 }
