@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ type benchServer struct {
 // benchServer line to stdout once listening, and stops when stdin closes.
 func serveBenchOrg() error {
 	o := benchOrg()
+	// Collect the generation's garbage now: its heap goal would otherwise set off a collection of
+	// the whole organisation (≈ 1 GB live) within the first requests.
+	runtime.GC()
 	srv, err := simulate.Start(context.Background(), o, simulate.Options{Faults: simulate.Faults{Latency: benchLatency}})
 	if err != nil {
 		return err

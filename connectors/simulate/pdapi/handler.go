@@ -21,6 +21,7 @@
 package pdapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -28,6 +29,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/apicommon"
@@ -57,6 +59,13 @@ type handler struct {
 	// entries holds every log entry of the span, sorted by time then id.
 	entries []entryRef
 	pdUsers []*org.Person
+	// The references to the organisation's users, teams, services and escalation policies, made
+	// once: they do not change over the simulated time, and every incident and log entry repeats
+	// several of them.
+	userRefs    map[*org.Person]*ref
+	teamRefs    map[*org.Team]*ref
+	serviceRefs map[*org.Service]*ref
+	policyRefs  map[*org.EscalationPolicy]*ref
 }
 
 // New returns the API handler. Request paths arrive with the mount prefix stripped.
@@ -79,10 +88,24 @@ func New(o *org.Org, clock apicommon.Clock, cfg apicommon.Config) http.Handler {
 		}
 		return ea.in.Log[ea.i].ID < eb.in.Log[eb.i].ID
 	})
+	h.userRefs = map[*org.Person]*ref{}
 	for _, p := range o.People {
 		if p.PagerDuty != nil {
 			h.pdUsers = append(h.pdUsers, p)
+			h.userRefs[p] = h.ref("user_reference", "users", p.PagerDuty.ID, p.PagerDuty.Name)
 		}
+	}
+	h.teamRefs = map[*org.Team]*ref{}
+	for _, t := range o.Teams {
+		h.teamRefs[t] = h.ref("team_reference", "teams", t.PagerDutyID, t.Name)
+	}
+	h.serviceRefs = map[*org.Service]*ref{}
+	for _, sv := range o.Services {
+		h.serviceRefs[sv] = h.ref("service_reference", "services", sv.ID, sv.Name)
+	}
+	h.policyRefs = map[*org.EscalationPolicy]*ref{}
+	for _, p := range o.Policies {
+		h.policyRefs[p] = h.ref("escalation_policy_reference", "escalation_policies", p.ID, p.Name)
 	}
 	return h
 }
@@ -226,25 +249,30 @@ func (h *handler) list(w http.ResponseWriter, q url.Values, key string, n int, i
 	writePage(w, key, items, offset, limit, n, total)
 }
 
+// pageBufs holds the buffers pages are rendered into (a page is 100–250 KB).
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func writePage(w http.ResponseWriter, key string, items any, offset, limit, n int, total bool) {
 	lp := listPage{Limit: limit, Offset: offset, More: offset+limit < n}
 	if total {
 		lp.Total = &n
 	}
 	b, _ := json.Marshal(lp)
-	ib, _ := json.Marshal(items)
 	// {"<key>":[...],"limit":..,"offset":..,"more":..,"total":..}
-	body := make([]byte, 0, len(b)+len(ib)+len(key)+8)
-	body = append(body, `{"`...)
-	body = append(body, key...)
-	body = append(body, `":`...)
-	body = append(body, ib...)
-	body = append(body, ',')
-	body = append(body, b[1:]...)
+	body := pageBufs.Get().(*bytes.Buffer)
+	defer pageBufs.Put(body)
+	body.Reset()
+	body.WriteString(`{"`)
+	body.WriteString(key)
+	body.WriteString(`":`)
+	_ = json.NewEncoder(body).Encode(items)
+	body.Truncate(body.Len() - 1) // Encode's newline
+	body.WriteByte(',')
+	body.Write(b[1:])
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("Content-Length", strconv.Itoa(body.Len()))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	_, _ = w.Write(body.Bytes())
 }
 
 // parseTime accepts RFC 3339 timestamps and dates.
@@ -409,16 +437,30 @@ func (h *handler) ref(kind, path, id, summary string) *ref {
 	return &ref{ID: id, Type: kind, Summary: summary, Self: h.cfg.BaseURL + "/" + path + "/" + id, HTMLURL: htmlBase + "/" + path + "/" + id}
 }
 
+// The references below are shared between responses: callers must not modify them.
+
 func (h *handler) userRef(p *org.Person) *ref {
+	if r, ok := h.userRefs[p]; ok {
+		return r
+	}
 	return h.ref("user_reference", "users", p.PagerDuty.ID, p.PagerDuty.Name)
 }
 func (h *handler) teamRef(t *org.Team) *ref {
+	if r, ok := h.teamRefs[t]; ok {
+		return r
+	}
 	return h.ref("team_reference", "teams", t.PagerDutyID, t.Name)
 }
 func (h *handler) serviceRef(s *org.Service) *ref {
+	if r, ok := h.serviceRefs[s]; ok {
+		return r
+	}
 	return h.ref("service_reference", "services", s.ID, s.Name)
 }
 func (h *handler) policyRef(p *org.EscalationPolicy) *ref {
+	if r, ok := h.policyRefs[p]; ok {
+		return r
+	}
 	return h.ref("escalation_policy_reference", "escalation_policies", p.ID, p.Name)
 }
 
@@ -538,31 +580,43 @@ type atRef struct {
 
 type incidentJSON struct {
 	ref
-	IncidentNumber     int               `json:"incident_number"`
-	Title              string            `json:"title"`
-	Description        string            `json:"description"`
-	CreatedAt          string            `json:"created_at"`
-	UpdatedAt          string            `json:"updated_at"`
-	Status             string            `json:"status"`
-	IncidentKey        string            `json:"incident_key"`
-	Service            *ref              `json:"service"`
-	Assignments        []atRef           `json:"assignments"`
-	AssignedVia        string            `json:"assigned_via"`
-	LastStatusChangeAt string            `json:"last_status_change_at"`
-	ResolvedAt         string            `json:"resolved_at,omitempty"`
-	LastStatusChangeBy *ref              `json:"last_status_change_by"`
-	FirstTriggerLog    *ref              `json:"first_trigger_log_entry"`
-	AlertCounts        map[string]int    `json:"alert_counts"`
-	IsMergeable        bool              `json:"is_mergeable"`
-	EscalationPolicy   *ref              `json:"escalation_policy"`
-	Teams              []*ref            `json:"teams"`
-	PendingActions     []any             `json:"pending_actions"`
-	Acknowledgements   []atRef           `json:"acknowledgements"`
-	AlertGrouping      any               `json:"alert_grouping"`
-	Urgency            string            `json:"urgency"`
-	Priority           *priorityJSON     `json:"priority"`
-	ResolveReason      any               `json:"resolve_reason"`
-	Body               map[string]string `json:"body"`
+	IncidentNumber     int           `json:"incident_number"`
+	Title              string        `json:"title"`
+	Description        string        `json:"description"`
+	CreatedAt          string        `json:"created_at"`
+	UpdatedAt          string        `json:"updated_at"`
+	Status             string        `json:"status"`
+	IncidentKey        string        `json:"incident_key"`
+	Service            *ref          `json:"service"`
+	Assignments        []atRef       `json:"assignments"`
+	AssignedVia        string        `json:"assigned_via"`
+	LastStatusChangeAt string        `json:"last_status_change_at"`
+	ResolvedAt         string        `json:"resolved_at,omitempty"`
+	LastStatusChangeBy *ref          `json:"last_status_change_by"`
+	FirstTriggerLog    *ref          `json:"first_trigger_log_entry"`
+	AlertCounts        alertCounts   `json:"alert_counts"`
+	IsMergeable        bool          `json:"is_mergeable"`
+	EscalationPolicy   *ref          `json:"escalation_policy"`
+	Teams              []*ref        `json:"teams"`
+	PendingActions     []any         `json:"pending_actions"`
+	Acknowledgements   []atRef       `json:"acknowledgements"`
+	AlertGrouping      any           `json:"alert_grouping"`
+	Urgency            string        `json:"urgency"`
+	Priority           *priorityJSON `json:"priority"`
+	ResolveReason      any           `json:"resolve_reason"`
+	Body               incidentBody  `json:"body"`
+}
+
+// alertCounts and incidentBody list their members in the order encoding/json gives a map's keys.
+type alertCounts struct {
+	All       int `json:"all"`
+	Resolved  int `json:"resolved"`
+	Triggered int `json:"triggered"`
+}
+
+type incidentBody struct {
+	Details string `json:"details"`
+	Type    string `json:"type"`
 }
 
 // incident renders in as of now by replaying its visible log.
@@ -572,9 +626,9 @@ func (h *handler) incident(in *org.Incident, now time.Time) *incidentJSON {
 		IncidentNumber: in.Number, Title: in.Title, Description: in.Title, CreatedAt: apicommon.Time(in.CreatedAt),
 		UpdatedAt: apicommon.Time(in.CreatedAt), Status: string(org.StatusTriggered), IncidentKey: in.IncidentKey,
 		Service: h.serviceRef(in.Service), Assignments: []atRef{}, AssignedVia: "escalation_policy",
-		LastStatusChangeAt: apicommon.Time(in.CreatedAt), AlertCounts: map[string]int{"all": 1, "triggered": 1, "resolved": 0},
+		LastStatusChangeAt: apicommon.Time(in.CreatedAt), AlertCounts: alertCounts{All: 1, Triggered: 1},
 		IsMergeable: true, EscalationPolicy: h.policyRef(in.Service.Policy), Teams: []*ref{}, PendingActions: []any{},
-		Acknowledgements: []atRef{}, Urgency: in.Urgency, Body: map[string]string{"type": "incident_body", "details": in.Title}}
+		Acknowledgements: []atRef{}, Urgency: in.Urgency, Body: incidentBody{Details: in.Title, Type: "incident_body"}}
 	j.LastStatusChangeBy = h.serviceRef(in.Service)
 	for _, t := range in.Teams {
 		j.Teams = append(j.Teams, h.teamRef(t))
@@ -615,7 +669,7 @@ func (h *handler) incident(in *org.Incident, now time.Time) *incidentJSON {
 			j.Assignments, j.Acknowledgements = []atRef{}, []atRef{}
 			j.ResolvedAt = at
 			j.LastStatusChangeAt, j.LastStatusChangeBy = at, agent(e.Agent)
-			j.AlertCounts = map[string]int{"all": 1, "triggered": 0, "resolved": 1}
+			j.AlertCounts = alertCounts{All: 1, Resolved: 1}
 			j.ResolveReason = nil
 		}
 	}
@@ -624,24 +678,41 @@ func (h *handler) incident(in *org.Incident, now time.Time) *incidentJSON {
 
 type logEntryJSON struct {
 	ref
-	CreatedAt              string            `json:"created_at"`
-	Agent                  *ref              `json:"agent"`
-	Channel                map[string]any    `json:"channel"`
-	Service                *ref              `json:"service"`
-	Incident               any               `json:"incident"`
-	Teams                  []*ref            `json:"teams"`
-	Contexts               []any             `json:"contexts"`
-	EventDetails           map[string]string `json:"event_details,omitempty"`
-	Assignees              []*ref            `json:"assignees,omitempty"`
-	User                   *ref              `json:"user,omitempty"`
-	AcknowledgementTimeout *int              `json:"acknowledgement_timeout,omitempty"`
-	Note                   string            `json:"note,omitempty"`
+	CreatedAt              string        `json:"created_at"`
+	Agent                  *ref          `json:"agent"`
+	Channel                *channelJSON  `json:"channel"`
+	Service                *ref          `json:"service"`
+	Incident               any           `json:"incident"`
+	Teams                  []*ref        `json:"teams"`
+	Contexts               []any         `json:"contexts"`
+	EventDetails           *eventDetails `json:"event_details,omitempty"`
+	Assignees              []*ref        `json:"assignees,omitempty"`
+	User                   *ref          `json:"user,omitempty"`
+	AcknowledgementTimeout *int          `json:"acknowledgement_timeout,omitempty"`
+	Note                   string        `json:"note,omitempty"`
+}
+
+// channelJSON, notificationJSON and eventDetails list their members in the order encoding/json
+// gives a map's keys.
+type channelJSON struct {
+	Notification *notificationJSON `json:"notification,omitempty"`
+	Summary      *string           `json:"summary,omitempty"`
+	Type         string            `json:"type"`
+}
+
+type notificationJSON struct {
+	Status string `json:"status"`
+	Type   string `json:"type"`
+}
+
+type eventDetails struct {
+	Description string `json:"description"`
 }
 
 func (h *handler) logEntry(in *org.Incident, i int, now time.Time, withIncident bool) *logEntryJSON {
 	e := &in.Log[i]
 	j := &logEntryJSON{ref: *h.ref(string(e.Type), "log_entries", e.ID, ""), CreatedAt: apicommon.Time(e.At),
-		Channel: map[string]any{"type": e.Channel}, Service: h.serviceRef(in.Service), Teams: []*ref{}, Contexts: []any{}}
+		Channel: &channelJSON{Type: e.Channel}, Service: h.serviceRef(in.Service), Teams: []*ref{}, Contexts: []any{}}
 	for _, t := range in.Teams {
 		j.Teams = append(j.Teams, h.teamRef(t))
 	}
@@ -670,7 +741,7 @@ func (h *handler) logEntry(in *org.Incident, i int, now time.Time, withIncident 
 	switch e.Type {
 	case org.LogTrigger:
 		j.Summary = "Triggered through the API."
-		j.EventDetails = map[string]string{"description": in.Title}
+		j.EventDetails = &eventDetails{Description: in.Title}
 	case org.LogAcknowledge:
 		j.Summary = "Acknowledged by " + j.Agent.Summary + "."
 		t := 1800
@@ -685,11 +756,11 @@ func (h *handler) logEntry(in *org.Incident, i int, now time.Time, withIncident 
 		if len(e.Assignees) > 0 {
 			j.User = h.userRef(e.Assignees[0])
 			j.Summary = "Notified " + e.Assignees[0].PagerDuty.Name + " by " + e.Channel + "."
-			j.Channel["notification"] = map[string]string{"type": e.Channel + "_notification", "status": "success"}
+			j.Channel.Notification = &notificationJSON{Status: "success", Type: e.Channel + "_notification"}
 		}
 	case org.LogAnnotate:
 		j.Summary = "Note added."
-		j.Channel = map[string]any{"type": "note", "summary": e.Note}
+		j.Channel = &channelJSON{Summary: &e.Note, Type: "note"}
 		j.Note = e.Note
 	default:
 		j.Summary = strings.TrimSuffix(string(e.Type), "_log_entry")
