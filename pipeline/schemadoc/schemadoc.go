@@ -82,7 +82,9 @@ func primaryKey(ctx context.Context, db *sql.DB, table string) ([]string, error)
 	defer rows.Close()
 	for rows.Next() {
 		var c string
-		rows.Scan(&c)
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
 		cols = append(cols, c)
 	}
 	return cols, rows.Err()
@@ -105,7 +107,9 @@ func Undocumented(ctx context.Context, db *sql.DB) ([]string, error) {
 	var out []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
 		out = append(out, s)
 	}
 	return out, rows.Err()

@@ -288,7 +288,9 @@ func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
 	var out []string
 	for rows.Next() {
 		var s string
-		rows.Scan(&s)
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
 		out = append(out, s)
 	}
 	sort.Strings(out)
