@@ -125,6 +125,35 @@ func TestPseudonymisedWarehouseHoldsNoPersonalValue(t *testing.T) {
 	}
 }
 
+// A pseudonymised publish goes through a clear copy beside the warehouse; when the last step fails,
+// the command fails and that copy is gone too.
+func TestFailedPseudonymisedPublishLeavesNoClearCopy(t *testing.T) {
+	dir, res := smallDemo(t)
+	editConfig(t, dir, "  identities: identities.csv\n",
+		"  identities: identities.csv\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n")
+	env := map[string]string{"TI_PSEUDONYM_KEY": "k3y-for-tests"}
+	leftovers := func() []string {
+		m, err := filepath.Glob(res.Warehouse + ".staging*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	if code, out := runWithEnv(t, dir, env, "analyze", "--period", "2025-Q4"); code != ExitOK || len(leftovers()) > 0 {
+		t.Fatalf("analyze: exit %d, left %v\n%s", code, leftovers(), out)
+	}
+	// A folder where the warehouse should be: the final rename cannot replace it.
+	if err := os.Remove(res.Warehouse); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(res.Warehouse, "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := runWithEnv(t, dir, env, "analyze", "--period", "2025-Q4"); code != ExitFailed || len(leftovers()) > 0 {
+		t.Fatalf("analyze with the warehouse path taken by a folder: exit %d (want %d), left %v\n%s", code, ExitFailed, leftovers(), out)
+	}
+}
+
 // smallDemo runs the small demo organisation (seed 2) into a new folder and returns it; analyze can
 // then run there offline.
 func smallDemo(t *testing.T) (string, *demo.Result) {

@@ -129,9 +129,12 @@ func (s *Session) publish(ctx context.Context) error {
 	if s.pseudonymKey == nil {
 		return s.Store.Publish(ctx, s.cfg.Warehouse)
 	}
-	// Publish to a private copy first, pseudonymise it, then move it into place.
+	// Publish to a private copy first, pseudonymise it, then move it into place. The copy holds
+	// names and emails in the clear: it is removed whatever happens.
 	tmp := s.cfg.Warehouse + ".staging"
 	os.Remove(tmp)
+	defer os.Remove(tmp + ".wal")
+	defer os.Remove(tmp)
 	if err := s.Store.Publish(ctx, tmp); err != nil {
 		return err
 	}
@@ -141,13 +144,9 @@ func (s *Session) publish(ctx context.Context) error {
 	}
 	if err := snap.Write(ctx, func(w *store.Writer) error { return people.Pseudonymize(ctx, w, s.pseudonymKey) }); err != nil {
 		snap.Close()
-		os.Remove(tmp)
 		return err
 	}
-	if err := snap.Publish(ctx, s.cfg.Warehouse); err != nil {
-		return err
-	}
-	return os.Remove(tmp)
+	return snap.Publish(ctx, s.cfg.Warehouse)
 }
 
 func randHex(n int) string {
