@@ -88,25 +88,27 @@ func New(o *org.Org, clock apicommon.Clock, cfg apicommon.Config) http.Handler {
 		}
 		return ea.in.Log[ea.i].ID < eb.in.Log[eb.i].ID
 	})
-	h.userRefs = map[*org.Person]*ref{}
+	// The ref methods build a reference while their map is still nil, so the maps are filled from them.
+	users := map[*org.Person]*ref{}
 	for _, p := range o.People {
 		if p.PagerDuty != nil {
 			h.pdUsers = append(h.pdUsers, p)
-			h.userRefs[p] = h.ref("user_reference", "users", p.PagerDuty.ID, p.PagerDuty.Name)
+			users[p] = h.userRef(p)
 		}
 	}
-	h.teamRefs = map[*org.Team]*ref{}
+	teams := map[*org.Team]*ref{}
 	for _, t := range o.Teams {
-		h.teamRefs[t] = h.ref("team_reference", "teams", t.PagerDutyID, t.Name)
+		teams[t] = h.teamRef(t)
 	}
-	h.serviceRefs = map[*org.Service]*ref{}
+	services := map[*org.Service]*ref{}
 	for _, sv := range o.Services {
-		h.serviceRefs[sv] = h.ref("service_reference", "services", sv.ID, sv.Name)
+		services[sv] = h.serviceRef(sv)
 	}
-	h.policyRefs = map[*org.EscalationPolicy]*ref{}
+	policies := map[*org.EscalationPolicy]*ref{}
 	for _, p := range o.Policies {
-		h.policyRefs[p] = h.ref("escalation_policy_reference", "escalation_policies", p.ID, p.Name)
+		policies[p] = h.policyRef(p)
 	}
+	h.userRefs, h.teamRefs, h.serviceRefs, h.policyRefs = users, teams, services, policies
 	return h
 }
 
@@ -437,7 +439,8 @@ func (h *handler) ref(kind, path, id, summary string) *ref {
 	return &ref{ID: id, Type: kind, Summary: summary, Self: h.cfg.BaseURL + "/" + path + "/" + id, HTMLURL: htmlBase + "/" + path + "/" + id}
 }
 
-// The references below are shared between responses: callers must not modify them.
+// The references below are made once in New and shared between responses: callers must not modify
+// them. One not made in New (none should be) is built on each call.
 
 func (h *handler) userRef(p *org.Person) *ref {
 	if r, ok := h.userRefs[p]; ok {
