@@ -10,11 +10,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
+	"github.com/trainimpact/trainimpact/pipeline/freshness"
 )
 
 // AnalyzeOptions are the flags of `trainimpact analyze`.
 type AnalyzeOptions struct {
-	Period string
+	Period     string
+	AllowStale bool
 }
 
 func newCmdAnalyze(f *Factory) *cobra.Command {
@@ -27,7 +29,12 @@ reporting quarter, builds unit × period panels and writes, in one transaction, 
 (difference-in-differences headline, event study and per-cohort effects; before/after within the
 treated; Kaplan–Meier for durations; rate and proportion tests; q-values, minimum detectable
 effects and flags) and the ROI over the four quarters ending with it. Rows of the same quarter
-are replaced. The result is deterministic for the configured analysis.seed.`,
+are replaced. The result is deterministic for the configured analysis.seed.
+
+Before anything is computed, the period is compared with each configured source's last data (its
+latest sync cursor): when a source's data ends more than 7 days before the period does, analyze
+stops with exit code 2 naming the source and its last data; --allow-stale analyses it anyway,
+flags every estimate of the period stale_source and records the caveat (table caveats).`,
 		Example: `  $ trainimpact analyze --period 2026-Q3
   # the last full quarter before today
   $ trainimpact analyze`,
@@ -47,7 +54,17 @@ are replaced. The result is deterministic for the configured analysis.seed.`,
 			if err != nil {
 				return err
 			}
-			res, err := analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
+			fresh, err := freshness.Check(ctx, s.Store, cfg.SourceNames(), opts.Period, f.Now(), 0)
+			if err == nil && !opts.AllowStale {
+				err = fresh.Err()
+			}
+			var res *analyze.Result
+			if err == nil {
+				res, err = analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
+			}
+			if err == nil {
+				err = freshness.Record(ctx, s.Store, res.Period, s.RunID(), f.Now(), fresh.Caveats())
+			}
 			if err == nil {
 				s.Counts["estimates"] = len(res.Estimates)
 				for m, n := range res.Events {
@@ -64,10 +81,17 @@ are replaced. The result is deterministic for the configured analysis.seed.`,
 				}
 				return err
 			}
-			return writeHeadline(f, res)
+			if err := writeHeadline(f, res); err != nil {
+				return err
+			}
+			for _, c := range fresh.Caveats() {
+				fmt.Fprintf(f.IO.Out, "caveat %s: %s\n", c.Kind, c.Detail)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&opts.Period, "period", "", "reporting quarter, e.g. 2026-Q3 (default: the last full quarter)")
+	cmd.Flags().BoolVar(&opts.AllowStale, "allow-stale", false, "analyse a period the data does not cover; every estimate carries the flag stale_source")
 	return cmd
 }
 

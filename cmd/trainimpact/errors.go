@@ -4,9 +4,15 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/freshness"
+	"github.com/trainimpact/trainimpact/pipeline/people"
+	"github.com/trainimpact/trainimpact/pipeline/run"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/pipeline/syncer"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
+	"github.com/trainimpact/trainimpact/queries"
 )
 
 // Exit codes, as documented in `trainimpact --help`.
@@ -41,20 +47,27 @@ func (e *ExitError) Unwrap() error { return e.Err }
 // UsageError marks an error caused by the user's input (config, file content): exit code 2.
 func UsageError(err error) error { return &ExitError{Code: ExitUsage, Err: err} }
 
-// exitCode maps an error to the process exit code.
+// exitCode maps an error to the process exit code: usage errors (flags, arguments, config, a
+// missing database file, a bad people file or query parameter, a period the data does not cover,
+// no sources) 2; a partial sync 3; a held lock 4; anything else 1.
 func exitCode(err error) int {
 	var ee *ExitError
 	var fe *FlagError
 	var ce config.Errors
+	var ve *people.ValidationError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.As(err, &fe), errors.As(err, &ce), errors.Is(err, config.ErrNotFound):
+	case errors.As(err, &fe), errors.As(err, &ce), errors.Is(err, config.ErrNotFound),
+		errors.Is(err, store.ErrNotFound), errors.Is(err, freshness.ErrStale), errors.Is(err, run.ErrNoSources),
+		errors.Is(err, analyze.ErrBadPeriod), errors.As(err, &ve), errors.Is(err, queries.ErrBadParam):
 		return ExitUsage
 	case errors.Is(err, workspace.ErrBusy), errors.Is(err, store.ErrLocked):
 		return ExitLocked
+	case errors.Is(err, syncer.ErrPartial):
+		return ExitPartial
 	}
 	return ExitFailed // including cancellation (SIGINT)
 }

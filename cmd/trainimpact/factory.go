@@ -31,11 +31,14 @@ type Factory struct {
 	ConfigPath string
 	// LogFormat is set from --log-format (auto, text, json); LogLevel from --log-level.
 	LogFormat, LogLevel string
+	// Quiet is set from --quiet: warnings and errors only, no progress display, no summary.
+	Quiet bool
 
 	cfgOnce sync.Once
 	cfg     *config.Config
 	cfgErr  error
 	logger  *slog.Logger
+	status  *statusLine
 }
 
 // DefaultFactory returns the factory of the real process.
@@ -65,8 +68,22 @@ func (f *Factory) Config() (*config.Config, error) {
 	return f.cfg, f.cfgErr
 }
 
-// Logger returns the process logger: text on a terminal, JSON otherwise (or as --log-format says),
-// writing to stderr.
+// JSONLogs reports whether log lines are JSON: --log-format json, or auto when stderr is not a
+// terminal (a scheduler, a pipe, a file).
+func (f *Factory) JSONLogs() bool {
+	switch f.LogFormat {
+	case "json":
+		return true
+	case "text":
+		return false
+	}
+	return !f.IO.ErrTTY
+}
+
+// Logger returns the process logger, writing to stderr: text on a terminal, JSON lines otherwise
+// (or as --log-format says), at --log-level (warn with --quiet). On a terminal the log lines and
+// the progress display share stderr through one statusLine, so a log line never breaks the
+// progress line: the line is cleared, the record written, and the line drawn again below it.
 func (f *Factory) Logger() *slog.Logger {
 	if f.logger != nil {
 		return f.logger
@@ -80,18 +97,33 @@ func (f *Factory) Logger() *slog.Logger {
 	case "error":
 		level = slog.LevelError
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	format := f.LogFormat
-	if format == "" || format == "auto" {
-		format = "json"
-		if f.IO.ErrTTY {
-			format = "text"
-		}
+	if f.Quiet && level < slog.LevelWarn {
+		level = slog.LevelWarn
 	}
-	if format == "text" {
-		f.logger = slog.New(slog.NewTextHandler(f.IO.ErrOut, opts))
+	opts := &slog.HandlerOptions{Level: level}
+	w := f.IO.ErrOut
+	if f.IO.ErrTTY {
+		w = f.statusLine()
+	}
+	if f.JSONLogs() {
+		f.logger = slog.New(slog.NewJSONHandler(w, opts))
 	} else {
-		f.logger = slog.New(slog.NewJSONHandler(f.IO.ErrOut, opts))
+		f.logger = slog.New(slog.NewTextHandler(w, opts))
 	}
 	return f.logger
+}
+
+// checkLogFlags rejects a --log-format or --log-level outside their values.
+func (f *Factory) checkLogFlags() error {
+	switch f.LogFormat {
+	case "", "auto", "text", "json":
+	default:
+		return flagErrorf("--log-format %q: want auto, text or json", f.LogFormat)
+	}
+	switch f.LogLevel {
+	case "", "debug", "info", "warn", "error":
+	default:
+		return flagErrorf("--log-level %q: want debug, info, warn or error", f.LogLevel)
+	}
+	return nil
 }

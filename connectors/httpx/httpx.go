@@ -219,7 +219,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("%w: %s asks to wait %s (max %s)", ErrRateLimited, t.source, wait.Round(time.Second), t.maxWait)
 		}
 		st.Retries.Add(1)
-		t.logger.LogAttrs(ctx, slog.LevelInfo, "retrying request", slog.String("source", t.source),
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "retrying request", slog.String("source", t.source),
 			slog.String("path", req.URL.Path), slog.String("reason", why), slog.Duration("wait", wait), slog.Int("attempt", attempt+1))
 		if err := t.sleep(ctx, wait); err != nil {
 			return nil, err

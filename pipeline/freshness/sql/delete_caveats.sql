@@ -1,0 +1,1 @@
+DELETE FROM caveats WHERE period = ?
