@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trainimpact/trainimpact/pipeline/queryparams"
 	"github.com/trainimpact/trainimpact/queries"
 	"github.com/trainimpact/trainimpact/reports/table"
 )
@@ -79,6 +80,9 @@ never spliced into the SQL. --list describes every query and its parameters; --s
 				return err
 			}
 			defer st.Close()
+			if err := queryparams.Check(cmd.Context(), st.DB(), cat, ex, values); err != nil {
+				return err
+			}
 			rows, err := st.DB().QueryContext(cmd.Context(), q, args2...)
 			if err != nil {
 				return fmt.Errorf("query %s: %w", ex.Name, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,6 +38,14 @@ source succeeds the warehouse is published; when some fail (exit 3) nothing is p
 			if err != nil {
 				return err
 			}
+			if len(cfg.SourceNames()) == 0 {
+				return UsageError(fmt.Errorf("sync: no sources configured (add a block under sources: in %s)", cfg.Path))
+			}
+			for _, a := range args {
+				if _, ok := cfg.Sources[a]; !ok {
+					return flagErrorf("source %q is not configured (configured: %s)", a, strings.Join(cfg.SourceNames(), ", "))
+				}
+			}
 			// Every token is checked before anything starts (a missing one is a config error).
 			if err := cfg.CheckSourceSecrets(args...); err != nil {
 				return err
@@ -47,14 +56,17 @@ source succeeds the warehouse is published; when some fail (exit 3) nothing is p
 			}
 			results, err := syncer.Sync(ctx, s.Store, cfg, syncer.Options{Sources: args, Full: opts.Full, Overlap: opts.Overlap,
 				Logger: f.Logger(), Now: f.Now, Progress: f.progress()})
+			f.endProgress()
 			for _, r := range results {
 				s.Durations[r.Source] = r.Duration.Seconds()
 				s.Counts[r.Source] = r.Counts
+				if f.Quiet {
+					continue
+				}
 				for entity, c := range r.Counts {
 					fmt.Fprintf(f.IO.ErrOut, "%-10s %-16s fetched %d, new %d, updated %d, deleted %d\n", r.Source, entity, c.Fetched, c.New, c.Updated, c.Deleted)
 				}
 			}
-			f.endProgress()
 			if err == nil || (errors.Is(err, syncer.ErrPartial) && opts.AllowPartial) {
 				// What did sync gets its identities, exposure and views before it is published.
 				if rerr := f.afterWrite(ctx, s); rerr != nil {

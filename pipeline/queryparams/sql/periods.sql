@@ -1,0 +1,2 @@
+-- The reporting periods analysed in this database.
+SELECT DISTINCT period FROM estimates ORDER BY period
