@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
