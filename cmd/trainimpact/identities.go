@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/identity"
+	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/reports/table"
 )
@@ -29,7 +31,8 @@ func newCmdIdentities(f *Factory) *cobra.Command {
 		Short: "Show how accounts were matched to people, and which unmatched accounts matter",
 		Long: `identities counts, per source, the accounts matched to a person (by rule: override, email,
 commit_email, noreply_email, display_name), the bots, and the unmatched accounts; then it lists
-the unmatched accounts that have activity, most active first. Add a line
+the unmatched accounts that have activity, most active first, and the cohort participants who
+are in no team of the teams file (import warned about each, with its line). Add a line
 "person_email,source,account" to identities.csv for each that belongs to an employee, and run
 trainimpact import identities.
 
@@ -111,5 +114,22 @@ func runIdentities(ctx context.Context, f *Factory, opts *IdentitiesOptions) err
 	for _, u := range rep.Unmatched {
 		list.Rows = append(list.Rows, []any{u.Source, u.Account, u.Login, u.Name, u.Events, u.FirstSeen, u.LastSeen})
 	}
-	return table.Write(f.IO.Out, opts.Format, list)
+	if err := table.Write(f.IO.Out, opts.Format, list); err != nil {
+		return err
+	}
+	if opts.Format != "table" {
+		return nil // one table per CSV or JSON output
+	}
+	// Cohort participants in no team: import warned about each; they are listed here again.
+	unteamed, err := people.ListUnteamed(ctx, st.DB())
+	if err != nil || len(unteamed) == 0 {
+		return err
+	}
+	fmt.Fprintf(f.IO.Out, "\nCohort participants in no team of the teams file (%d): their training changes no team's exposure.\n", len(unteamed))
+	fmt.Fprintln(f.IO.Out, "Fix the email where it differs from teams.csv; leave people outside the measured teams as they are:")
+	ut := &table.Result{Columns: []string{"file", "line", "person_email", "program", "cohort"}}
+	for _, u := range unteamed {
+		ut.Rows = append(ut.Rows, []any{filepath.Base(u.File), u.Line, u.Email, u.Program, u.Cohort})
+	}
+	return table.Write(f.IO.Out, opts.Format, ut)
 }

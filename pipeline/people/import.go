@@ -106,6 +106,9 @@ func ImportFiles(ctx context.Context, st *store.Store, files []File, opts Import
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	if err := warnUnteamed(ctx, st, preps); err != nil {
+		return nil, err
+	}
 	results := make([]ImportResult, len(preps))
 	if opts.DryRun {
 		for i, p := range preps {
@@ -146,6 +149,7 @@ func ImportFiles(ctx context.Context, st *store.Store, files []File, opts Import
 type prepared struct {
 	kind, file, sha string
 	rows            int
+	emailCol        int // column of person_email (1-based)
 	p               parsed
 	warnings        []Problem
 }
@@ -198,7 +202,11 @@ func prepare(kind, path string, now, today time.Time) (*prepared, error) {
 	}
 	h := sha256.Sum256(data)
 	sortProblems(pr.warnings)
-	return &prepared{kind: kind, file: abs, sha: hex.EncodeToString(h[:]), rows: rows, p: p, warnings: pr.warnings}, nil
+	emailCol := 1
+	if t != nil {
+		emailCol = t.column("person_email")
+	}
+	return &prepared{kind: kind, file: abs, sha: hex.EncodeToString(h[:]), rows: rows, emailCol: emailCol, p: p, warnings: pr.warnings}, nil
 }
 
 type queryFunc func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
@@ -393,4 +401,77 @@ func sortProblems(ps []Problem) {
 		}
 		return ps[i].Column < ps[j].Column
 	})
+}
+
+// UnteamedWarning is the warning given for a cohort row whose person is in no team.
+const UnteamedWarning = "this person is in no team of the teams file: their training changes no team's exposure " +
+	"(an email written differently in the two files? `trainimpact identities --unmatched` lists them)"
+
+// warnUnteamed adds a warning, with its line, to every cohort row whose person has no team
+// membership in the teams files of this import or of earlier ones. Such a row is legitimate — a
+// leadership program often takes people from outside the teams being measured — but a typo in an
+// email makes a trained lead vanish from the analysis, so every one is shown, and listed again by
+// Unteamed. Before any teams file has been imported nothing can be judged and nothing is said.
+func warnUnteamed(ctx context.Context, st *store.Store, preps []*prepared) error {
+	members := map[string]bool{}
+	for _, p := range preps {
+		for _, m := range p.p.memberships {
+			members[m.PersonID] = true
+		}
+	}
+	rows, err := st.DB().QueryContext(ctx, query("team_members"))
+	if err != nil {
+		return fmt.Errorf("people: read team members: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return fmt.Errorf("people: read team members: %w", err)
+		}
+		members[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	for _, p := range preps {
+		if p.kind != KindCohorts {
+			continue
+		}
+		for _, e := range p.p.enrollments {
+			if !members[e.PersonID] {
+				p.warnings = append(p.warnings, Problem{Line: e.Line, Column: p.emailCol, Field: "person_email", Message: UnteamedWarning})
+			}
+		}
+		sortProblems(p.warnings)
+	}
+	return nil
+}
+
+// Unteamed is a cohort row whose person is in no team (see UnteamedWarning).
+type Unteamed struct {
+	Email, Program, Cohort, File string
+	Line                         int
+}
+
+// ListUnteamed returns the imported cohort rows whose person is in no team, by file and line
+// (none while no teams file is imported). db is the working database: the rows carry emails.
+func ListUnteamed(ctx context.Context, db *sql.DB) ([]Unteamed, error) {
+	rows, err := db.QueryContext(ctx, query("unteamed_participants"))
+	if err != nil {
+		return nil, fmt.Errorf("people: list participants without a team: %w", err)
+	}
+	defer rows.Close()
+	var out []Unteamed
+	for rows.Next() {
+		var u Unteamed
+		if err := rows.Scan(&u.Email, &u.Program, &u.Cohort, &u.File, &u.Line); err != nil {
+			return nil, fmt.Errorf("people: list participants without a team: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }

@@ -263,3 +263,44 @@ func TestHandoverIsReadAsTheDayBefore(t *testing.T) {
 		t.Errorf("%d memberships end 2025-02-28, want 2", n)
 	}
 }
+
+// A cohort row whose person is in no team is imported with a warning naming its line (it may be
+// someone outside the measured teams, or a typo that would make a trained lead vanish), and
+// ListUnteamed lists it for `identities --unmatched`. Before any teams file, nothing is said.
+func TestCohortPersonWithoutTeamWarns(t *testing.T) {
+	ctx := context.Background()
+	st := openTemp(t)
+	dir := t.TempDir()
+	teams := writeFile(t, dir, "teams.csv", "person_email,team,role,valid_from,valid_to\nada@acme.example,payments,lead,2024-01-01,\n")
+	cohorts := writeFile(t, dir, "cohorts.csv", "cohort,person_email,program,enrolled_at,completed_at\n"+
+		"c1,ada@acme.example,LET,2025-01-01,2025-03-01\n"+
+		"c1,adaa@acme.example,LET,2025-01-01,2025-03-01\n")
+	res, err := Import(ctx, st, KindCohorts, cohorts, ImportOptions{Now: testNow})
+	if err != nil || len(res.Warnings) != 0 {
+		t.Fatalf("cohorts before any teams file: %v, warnings %s", err, lines(res.Warnings))
+	}
+	results, err := ImportFiles(ctx, st, []File{{KindTeams, teams}, {KindCohorts, cohorts}}, ImportOptions{Now: testNow, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := results[1].Warnings
+	if len(w) != 1 || w[0].Line != 3 || w[0].Column != 2 || w[0].Message != UnteamedWarning {
+		t.Fatalf("dry run with teams: warnings %s", lines(w))
+	}
+	if _, err := Import(ctx, st, KindTeams, teams, ImportOptions{Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := ListUnteamed(ctx, st.DB())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Email != "adaa@acme.example" || list[0].Line != 3 || list[0].Cohort != "c1" {
+		t.Fatalf("ListUnteamed: %+v", list)
+	}
+	// A warning never stops the import: the row is kept.
+	var n int
+	st.DB().QueryRow(`SELECT count(*) FROM enrollments`).Scan(&n)
+	if n != 2 {
+		t.Errorf("%d enrollments, want 2", n)
+	}
+}
