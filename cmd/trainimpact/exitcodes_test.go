@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,18 @@ func TestLogLinesDoNotBreakProgress(t *testing.T) {
 	}
 	if quiet.Logger().Enabled(context.Background(), slog.LevelDebug) || quiet.Logger().Enabled(context.Background(), slog.LevelInfo) {
 		t.Error("--quiet still logs below warnings")
+	}
+}
+
+// version names the DuckDB engine; schema prints Markdown without a flag.
+func TestVersionAndSchemaDefaults(t *testing.T) {
+	dir := t.TempDir()
+	code, out := mainIn(t, dir, "text", "version")
+	if code != ExitOK || !regexp.MustCompile(`DuckDB v\d+\.\d+\.\d+`).MatchString(out) {
+		t.Errorf("version: exit %d\n%s", code, out)
+	}
+	code, out = mainIn(t, dir, "text", "schema")
+	if code != ExitOK || !strings.HasPrefix(out, "# Warehouse schema") || !strings.Contains(out, "## caveats") {
+		t.Errorf("schema: exit %d\n%.300s", code, out)
 	}
 }

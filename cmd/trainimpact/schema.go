@@ -13,6 +13,7 @@ import (
 
 // SchemaOptions are the flags of `trainimpact schema`.
 type SchemaOptions struct {
+	// Markdown is kept for scripts written when it was required; Markdown is the default.
 	Markdown bool
 }
 
@@ -22,14 +23,13 @@ func newCmdSchema(f *Factory) *cobra.Command {
 		Use:   "schema",
 		Short: "Describe the warehouse schema (tables, columns, their meaning)",
 		Long: `schema prints the warehouse schema as this version of trainimpact creates it, with the meaning
-of every table and column, read from the database's own comments.`,
-		Example: `  # Regenerate docs/schema.md
-  $ trainimpact schema --markdown > docs/schema.md`,
+of every table and column, read from the database's own comments, as Markdown (the source of
+docs/schema.md).`,
+		Example: `  $ trainimpact schema | less
+  # Regenerate docs/schema.md
+  $ trainimpact schema > docs/schema.md`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !opts.Markdown {
-				return flagErrorf("choose an output: --markdown")
-			}
 			dir, err := os.MkdirTemp("", "trainimpact-schema-")
 			if err != nil {
 				return err
@@ -46,6 +46,6 @@ of every table and column, read from the database's own comments.`,
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.Markdown, "markdown", false, "print Markdown (the source of docs/schema.md)")
+	cmd.Flags().BoolVar(&opts.Markdown, "markdown", true, "print Markdown (the default and only format; accepted for older scripts)")
 	return cmd
 }

@@ -26,5 +26,5 @@ COMMENT ON COLUMN caveats.run_id IS 'Ledger id (runs.run_id) of the command that
 COMMENT ON COLUMN caveats.recorded_at IS 'When it was recorded.';
 
 COMMENT ON COLUMN runs.command IS 'Command that ran: init, sync, import, rebuild, analyze, run or demo.';
-COMMENT ON COLUMN runs.counts IS 'What the command did, JSON: per source and entity (fetched, new, updated, deleted) for sync; for run, one key per stage (people, sync, refresh, analyze, report) with its counts.';
-COMMENT ON COLUMN runs.durations IS 'Durations in seconds, JSON: per source for sync; for run, per stage (people, sync.<source>, refresh, freshness, analyze, report).';
+COMMENT ON COLUMN runs.counts IS 'What the command wrote, JSON: for sync, per source and entity the Fetched, New, Updated, Unchanged and Deleted raw records; for rebuild, raw records re-mapped per source; for import, rows, added, changed and removed per file kind; for analyze, estimates and events per metric; for run, one key per stage (people: per file kind its rows, added, changed, removed or "unchanged"; sync: per source and entity as for sync; refresh: units and accounts matched; freshness: stale sources; analyze: estimates, metric events and caveats; report: files written or skipped).';
+COMMENT ON COLUMN runs.durations IS 'Seconds, JSON: per source for sync; for run, per stage (people, sync, sync.<source>, refresh, freshness, analyze, report); empty for other commands.';
