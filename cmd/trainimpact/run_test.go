@@ -321,4 +321,23 @@ func TestRunSourceDown(t *testing.T) {
 	if caveat != "missing_source:jira,stale_source:jira" {
 		t.Errorf("caveats of %s: %q", period, caveat)
 	}
+
+	// analyze makes the same check: half a year later, with no sync since, no source covers the
+	// last full quarter.
+	later := p.srv.Now().AddDate(0, 6, 0)
+	p.now = func() time.Time { return later }
+	code, out = p.run(t, "analyze")
+	if code != ExitUsage || !strings.Contains(out, "jira's data ends") || !strings.Contains(out, "pagerduty's data ends") {
+		t.Fatalf("analyze of a stale period: exit %d, want %d naming both sources\n%s", code, ExitUsage, out)
+	}
+	code, out = p.run(t, "analyze", "--allow-stale")
+	if code != ExitOK || !strings.Contains(out, "caveat stale_source: pagerduty: data ends") {
+		t.Fatalf("analyze --allow-stale: exit %d\n%s", code, out)
+	}
+	period = analyze.LastFullQuarter(later).String()
+	queryFile(t, p.warehouse, `SELECT count(*) FROM estimates WHERE period = '`+period+`' AND NOT list_contains(flags, 'stale_source')`, &unflagged)
+	queryFile(t, p.warehouse, `SELECT string_agg(kind || ':' || source, ',' ORDER BY source) FROM caveats WHERE period = '`+period+`'`, &caveat)
+	if unflagged != 0 || caveat != "stale_source:jira,stale_source:pagerduty" {
+		t.Errorf("analyze --allow-stale of %s: %d estimates unflagged, caveats %q", period, unflagged, caveat)
+	}
 }

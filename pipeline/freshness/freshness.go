@@ -109,18 +109,14 @@ func (r Report) Err() error {
 func (r Report) Caveats() []Caveat {
 	out := make([]Caveat, 0, len(r.Stale))
 	for _, c := range r.Stale {
-		out = append(out, Caveat{Period: r.Period, Kind: KindStale, Source: c.Source, LastData: c.LastData,
-			Detail: fmt.Sprintf("%s, before the end of %s (%s): the estimates of %s lack its later data.",
-				upperFirst(c.words()), r.Period, r.Cutoff.UTC().Format("2006-01-02"), r.Period)})
+		detail := fmt.Sprintf("%s: never synced; the estimates of %s contain none of its data.", c.Source, r.Period)
+		if c.Synced() {
+			detail = fmt.Sprintf("%s: data ends %s, before the end of %s (%s); the estimates of %s lack its later data.",
+				c.Source, c.LastData.UTC().Format("2006-01-02 15:04 MST"), r.Period, r.Cutoff.UTC().Format("2006-01-02"), r.Period)
+		}
+		out = append(out, Caveat{Period: r.Period, Kind: KindStale, Source: c.Source, LastData: c.LastData, Detail: detail})
 	}
 	return out
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // Resolve returns the quarter period names ("" = the last full quarter before now) and its cut-off.
@@ -207,7 +203,7 @@ type Caveat struct {
 // analyses period; last is its last data from earlier syncs (zero: none).
 func Missing(period, source string, last time.Time) Caveat {
 	c := Coverage{Source: source, LastData: last}
-	detail := fmt.Sprintf("%s failed to sync in the run that produced these estimates; ", source)
+	detail := fmt.Sprintf("%s: failed to sync in the run that produced these estimates; ", source)
 	if c.Synced() {
 		detail += fmt.Sprintf("its data is as of an earlier sync and ends %s.", last.UTC().Format("2006-01-02 15:04 MST"))
 	} else {

@@ -122,10 +122,10 @@ func TestRecordFlagsEstimatesAndReplaces(t *testing.T) {
 		got[1].Kind != KindStale || got[1].Source != "jira" || !got[1].LastData.Equal(last) || got[1].RunID != "run-1" {
 		t.Fatalf("caveats read back: %+v", got)
 	}
-	if !strings.Contains(got[1].Detail, "Jira's data ends 2026-01-01") && !strings.Contains(got[1].Detail, "jira's data ends 2026-01-01") {
+	if got[1].Detail != "jira: data ends 2026-01-01 00:00 UTC, before the end of 2026-Q3 (2026-10-01); the estimates of 2026-Q3 lack its later data." {
 		t.Errorf("stale detail: %q", got[1].Detail)
 	}
-	if !strings.Contains(got[0].Detail, "none of its data") {
+	if got[0].Detail != "github: failed to sync in the run that produced these estimates; the estimates contain none of its data." {
 		t.Errorf("missing detail: %q", got[0].Detail)
 	}
 	// A later analysis of the period with current data replaces the caveats.
