@@ -80,3 +80,13 @@ func (f *Factory) endProgress() {
 		f.statusLine().clear()
 	}
 }
+
+// step returns a callback that shows the stage a job is in on the progress line, and nil when
+// stderr is not a terminal or --quiet is set.
+func (f *Factory) step() func(stage string) {
+	if !f.IO.ErrTTY || f.Quiet {
+		return nil
+	}
+	st := f.statusLine()
+	return func(stage string) { st.set(stage + "…") }
+}

@@ -75,7 +75,7 @@ each retry at debug, JSON lines when stderr is not a terminal.`,
 			}
 			res, err := run.Run(cmd.Context(), cfg, run.Options{Period: opts.Period, AllowPartial: opts.AllowPartial,
 				AllowStale: opts.AllowStale, Full: opts.Full, Overlap: opts.Overlap, Now: f.Now, Logger: f.Logger(),
-				Progress: f.progress(), Report: reportStage})
+				Progress: f.progress(), Step: f.step(), Report: reportStage})
 			f.endProgress()
 			if res != nil && !f.Quiet {
 				writeRunSummary(f, res)

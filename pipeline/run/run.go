@@ -98,6 +98,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Progress receives sync progress (source, entity, fetched so far).
 	Progress func(source, entity string, fetched int)
+	// Step, when set, is told the name of each stage as it starts (a progress display).
+	Step func(stage string)
 	// Transport is the base HTTP transport under every connector (tests); nil = default.
 	Transport http.RoundTripper
 	// Report renders the report after the analysis; nil skips the stage (logged as skipped).
@@ -200,6 +202,9 @@ type job struct {
 // stage runs fn as the named stage: it times it, records its counts and duration in the ledger
 // row and logs one line.
 func (j *job) stage(ctx context.Context, name string, fn func(ctx context.Context, counts map[string]any) error) error {
+	if j.opts.Step != nil {
+		j.opts.Step(name)
+	}
 	start := time.Now()
 	counts := map[string]any{}
 	err := fn(ctx, counts)
