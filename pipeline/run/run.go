@@ -156,6 +156,7 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	started := time.Now()
 	s, err := workspace.Begin(ctx, cfg, "run", opts.Now)
 	if err != nil {
 		return nil, err
@@ -175,13 +176,13 @@ func Run(ctx context.Context, cfg *config.Config, opts Options) (*Result, error)
 	ferr := s.Finish(ctx, runErr, status)
 	j.res.Status = status
 	j.res.Published = status != StatusFailed && ferr == nil
-	if ferr != nil {
-		j.res.Published = false
-		if runErr == nil || status == StatusPartial {
-			j.res.Status = StatusFailed
-			return j.res, fmt.Errorf("run: publish: %w", ferr)
-		}
+	if ferr != nil && (runErr == nil || status == StatusPartial) {
+		// The ledger row was written before the publish failed; the error says what happened.
+		j.res.Status = StatusFailed
+		runErr = fmt.Errorf("run: publish: %w", ferr)
 	}
+	j.log.Info("run finished", "run_id", j.res.RunID, "period", j.res.Period, "status", j.res.Status,
+		"published", j.res.Published, "duration", time.Since(started).Round(time.Millisecond))
 	return j.res, runErr
 }
 
