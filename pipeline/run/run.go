@@ -3,7 +3,7 @@
 // recomputes what depends on them (identities, exposure, views), checks that the data covers the
 // reporting period, analyses it, renders the report and publishes the warehouse once. A failed
 // stage stops the run and nothing is published; a source that fails while others sync stops it
-// too (ErrPartial) unless partial runs are allowed, and then the period carries a missing_source
+// too (syncer.ErrPartial) unless partial runs are allowed, and then the period carries a missing_source
 // caveat naming the source (see package freshness).
 package run
 
