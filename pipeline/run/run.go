@@ -82,7 +82,7 @@ type ReportFunc func(ctx context.Context, in ReportInput) ([]string, error)
 type Options struct {
 	// Period is the reporting quarter, "2026-Q3"; "" means the last full quarter before Now.
 	Period string
-	// AllowPartial publishes when some sources failed (the run still reports ErrPartial).
+	// AllowPartial publishes when some sources failed (the run still returns syncer.ErrPartial, exit code 3).
 	AllowPartial bool
 	// AllowStale analyses a period the data does not cover and marks its estimates stale_source.
 	AllowStale bool
