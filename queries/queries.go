@@ -44,8 +44,8 @@ type Metric struct {
 	// work) or LevelImpact (L4, a business outcome); the ROI and the report say which a figure is.
 	Level string
 	Doc   string // prose lines of the header
-	File   string
-	SQL    string // the whole file, header included
+	File  string
+	SQL   string // the whole file, header included
 }
 
 // LowerIsBetter reports whether a decrease of the metric is an improvement.
