@@ -75,14 +75,14 @@ func writeHeadline(f *Factory, res *analyze.Result) error {
 	w := f.IO.Out
 	fmt.Fprintf(w, "%s: data up to %s, %d estimates\n\n", res.Period, res.Cutoff.Format("2006-01-02 15:04 MST"), len(res.Estimates))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\tchange\t95% CI\tq\ttreated\tcontrol\tflags")
+	fmt.Fprintln(tw, "metric\tchange\t95% interval\tq\ttreated\tcontrol\tflags")
 	for _, h := range res.Headline {
 		change, ci := "—", "—"
 		if !math.IsNaN(h.RelativeChange) {
 			change = fmt.Sprintf("%+.1f%%", 100*h.RelativeChange)
 		}
-		if !math.IsNaN(h.CILow) {
-			ci = fmt.Sprintf("[%.3f, %.3f] %s", h.CILow, h.CIHigh, h.Scale)
+		if !math.IsNaN(h.RelativeCILow) && !math.IsNaN(h.RelativeCIHigh) {
+			ci = fmt.Sprintf("[%+.1f%%, %+.1f%%]", 100*h.RelativeCILow, 100*h.RelativeCIHigh)
 		}
 		q := "—"
 		if !math.IsNaN(h.QValue) {
@@ -93,11 +93,7 @@ func writeHeadline(f *Factory, res *analyze.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, r := range res.ROI {
-		if r.Metric == "total" && !math.IsNaN(r.ROIPct) {
-			fmt.Fprintf(w, "\nROI: %.0f%% (conservative %.0f%%), benefit/cost %.2f (conservative %.2f), cost %.0f %s\n",
-				r.ROIPct, r.ROIPctLow, r.BCR, r.BCRLow, r.Cost, r.Currency)
-		}
-	}
+	fmt.Fprintln(w, "\nChanges are relative (-20% = 20% less time, or 20% fewer), with their interval on the same scale.")
+	writeROI(w, res) // roi_print.go
 	return nil
 }
