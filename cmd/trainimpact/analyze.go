@@ -26,11 +26,15 @@ func newCmdAnalyze(f *Factory) *cobra.Command {
 reporting quarter, builds unit × period panels and writes, in one transaction, the estimates
 (difference-in-differences headline, event study and per-cohort effects; before/after within the
 treated; Kaplan–Meier for durations; rate and proportion tests; q-values, minimum detectable
-effects and flags) and the ROI over the four quarters ending with it. Rows of the same quarter
+effects and flags) and the Phillips ROI: first-year benefits of the metrics with a money value
+(roi.values), every cost line (roi.costs, everyone enrolled), ROI % and benefit/cost with intervals
+from one bootstrap over teams and a conservative figure (README "ROI"). Rows of the same quarter
 are replaced. The result is deterministic for the configured analysis.seed.`,
 		Example: `  $ trainimpact analyze --period 2026-Q3
   # the last full quarter before today
-  $ trainimpact analyze`,
+  $ trainimpact analyze
+  # then the ROI as a sponsor reads it
+  $ trainimpact query roi_sponsor --param period=2026-Q3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
