@@ -3,15 +3,18 @@ package analyze
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/store"
+	"github.com/trainimpact/trainimpact/reports/stats"
 )
 
 // handBenefitSQL recomputes incident_resolve_hours' benefit from the warehouse, independently of
@@ -185,5 +188,44 @@ func TestRelativeInterval(t *testing.T) {
 		if !eq(lo, c.lo) || !eq(hi, c.hi) || cut != c.cut {
 			t.Errorf("%s: [%v, %v] cut %v, want [%v, %v] cut %v", c.name, lo, hi, cut, c.lo, c.hi, c.cut)
 		}
+	}
+}
+
+// TestSharedDrawsMatchDiDBootstrap checks the ROI's draws against the DiD's own bootstrap: on a
+// simulated staggered panel (30 units, 3 cohorts), the spread of stats.MultiplierDraws over the
+// simple ATT's influence function (IQR / 1.349, as did's mboot) is within 10% of the bootstrap SE
+// that stats.ATTGT reports, and their median is the estimate.
+func TestSharedDrawsMatchDiDBootstrap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	var p PanelData
+	var names []string
+	for u := range 30 {
+		name := fmt.Sprintf("team%02d", u)
+		names = append(names, name)
+		g := []int{0, 5, 7, 9}[u%4]
+		fe := rng.NormFloat64()
+		for tt := 1; tt <= 12; tt++ {
+			y := fe + 0.1*float64(tt) + rng.NormFloat64()*0.5
+			if g > 0 && tt >= g {
+				y -= 0.3
+			}
+			p.Add(name, tt, g, y)
+		}
+	}
+	res, err := EstimateDiD(&p, DiDOptions{Bootstrap: 4999, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(names) // EstimateDiD numbers units 1.. in name order
+	unitNames := make([]string, len(res.GT.Units))
+	for i, u := range res.GT.Units {
+		unitNames[i] = names[u-1]
+	}
+	d := stats.MultiplierDraws(res.Simple.ATT, res.Simple.IF, unitNames, stats.NewClusterWeights(4999, 9), 1)
+	slices.Sort(d)
+	iqr := (stats.Quantile7(0.75, d) - stats.Quantile7(0.25, d)) / 1.3489795003921634
+	if math.Abs(iqr/res.Simple.BootSE-1) > 0.1 || math.Abs(stats.Quantile7(0.5, d)-res.Simple.ATT) > 0.1*res.Simple.BootSE {
+		t.Errorf("shared draws: spread %v median %v; DiD bootstrap SE %v, ATT %v", iqr, stats.Quantile7(0.5, d),
+			res.Simple.BootSE, res.Simple.ATT)
 	}
 }
