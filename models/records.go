@@ -36,9 +36,13 @@ var tableColumns = map[string][]string{
 	"metric_events":  {"metric", "event_id", "person_id", "team_id", "occurred_at", "value", "censored"},
 	"estimates": {"analysis_id", "period", "metric", "method", "aggregation", "rel_period", "scale", "estimate", "ci_low",
 		"ci_high", "relative_change", "std_error", "p_value", "q_value", "n_treated_units", "n_control_units",
-		"n_events_pre", "n_events_post", "mde", "flags", "computed_at"},
+		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "relative_ci_low", "relative_ci_high"},
 	"roi": {"analysis_id", "period", "metric", "monetised", "effect_per_event", "annual_volume", "value_per_unit", "benefit",
-		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at"},
+		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at",
+		"benefit_ci_low", "benefit_ci_high", "net_benefit", "net_benefit_ci_low", "net_benefit_ci_high", "roi_pct_ci_low",
+		"roi_pct_ci_high", "bcr_ci_low", "bcr_ci_high", "conservative_roi_pct", "conservative_bcr", "level", "unit_value_unit",
+		"baseline"},
+	"roi_costs": {"analysis_id", "period", "line", "quantity", "unit_cost", "amount", "currency", "computed_at"},
 }
 
 // RawRecord is one API payload as fetched (raw_records).
@@ -364,6 +368,8 @@ type Estimate struct {
 	MDE                                             float64
 	Flags                                           []string
 	ComputedAt                                      time.Time
+	// RelativeCILow and RelativeCIHigh are the interval on the scale of RelativeChange.
+	RelativeCILow, RelativeCIHigh float64
 }
 
 // Table implements Row.
@@ -382,7 +388,7 @@ func (e Estimate) Values() []driver.Value {
 	return []driver.Value{e.AnalysisID, e.Period, e.Metric, e.Method, e.Aggregation, rel, e.Scale, nullFloat(e.Estimate),
 		nullFloat(e.CILow), nullFloat(e.CIHigh), nullFloat(e.RelativeChange), nullFloat(e.StdError), nullFloat(e.PValue),
 		nullFloat(e.QValue), int32(e.NTreatedUnits), int32(e.NControlUnits), e.NEventsPre, e.NEventsPost, nullFloat(e.MDE),
-		list(flags), e.ComputedAt.UTC()}
+		list(flags), e.ComputedAt.UTC(), nullFloat(e.RelativeCILow), nullFloat(e.RelativeCIHigh)}
 }
 
 // ROI is one row of the ROI table (roi); Metric "total" carries cost, ROI % and BCR.
@@ -394,6 +400,13 @@ type ROI struct {
 	ROIPct, ROIPctLow, BCR, BCRLow             float64
 	Currency                                   string
 	ComputedAt                                 time.Time
+	// Intervals from the shared team bootstrap (migration 005); net benefit, ROI % and BCR
+	// intervals and the conservative figures on the total row only.
+	BenefitCILow, BenefitCIHigh, NetBenefit, NetBenefitCILow, NetBenefitCIHigh float64
+	ROIPctCILow, ROIPctCIHigh, BCRCILow, BCRCIHigh                             float64
+	ConservativeROIPct, ConservativeBCR                                        float64
+	Level, UnitValueUnit                                                       string
+	Baseline                                                                   float64
 }
 
 // Table implements Row.
@@ -403,7 +416,28 @@ func (ROI) Table() string { return "roi" }
 func (r ROI) Values() []driver.Value {
 	return []driver.Value{r.AnalysisID, r.Period, r.Metric, r.Monetised, nullFloat(r.EffectPerEvent), nullFloat(r.AnnualVolume),
 		nullFloat(r.ValuePerUnit), nullFloat(r.Benefit), nullFloat(r.BenefitLow), nullFloat(r.BenefitHigh), nullFloat(r.Cost),
-		nullFloat(r.ROIPct), nullFloat(r.ROIPctLow), nullFloat(r.BCR), nullFloat(r.BCRLow), nullString(r.Currency), r.ComputedAt.UTC()}
+		nullFloat(r.ROIPct), nullFloat(r.ROIPctLow), nullFloat(r.BCR), nullFloat(r.BCRLow), nullString(r.Currency), r.ComputedAt.UTC(),
+		nullFloat(r.BenefitCILow), nullFloat(r.BenefitCIHigh), nullFloat(r.NetBenefit), nullFloat(r.NetBenefitCILow),
+		nullFloat(r.NetBenefitCIHigh), nullFloat(r.ROIPctCILow), nullFloat(r.ROIPctCIHigh), nullFloat(r.BCRCILow),
+		nullFloat(r.BCRCIHigh), nullFloat(r.ConservativeROIPct), nullFloat(r.ConservativeBCR), nullString(r.Level),
+		nullString(r.UnitValueUnit), nullFloat(r.Baseline)}
+}
+
+// ROICost is one line of the fully loaded program cost (roi_costs): Amount = Quantity × UnitCost.
+type ROICost struct {
+	AnalysisID, Period, Line   string
+	Quantity, UnitCost, Amount float64
+	Currency                   string
+	ComputedAt                 time.Time
+}
+
+// Table implements Row.
+func (ROICost) Table() string { return "roi_costs" }
+
+// Values implements Row.
+func (c ROICost) Values() []driver.Value {
+	return []driver.Value{c.AnalysisID, c.Period, c.Line, nullFloat(c.Quantity), nullFloat(c.UnitCost), c.Amount,
+		nullString(c.Currency), c.ComputedAt.UTC()}
 }
 
 // Compile-time checks that every record type is a Row.
@@ -426,6 +460,7 @@ var (
 	_ Row = Deployment{}
 	_ Row = DeploymentPR{}
 	_ Row = Exposure{}
+	_ Row = ROICost{}
 	_ Row = MetricEvent{}
 	_ Row = Estimate{}
 	_ Row = ROI{}

@@ -12,8 +12,8 @@
 // error: no file is ever skipped silently.
 //
 // Metric headers carry metric (= file name), title, kind (duration|proportion|count), better
-// (lower|higher), unit (hours|minutes|share|count), family, source and optionally events (what one
-// event is). A metric's SELECT returns event_id, person_id, team_id, occurred_at, value, censored
+// (lower|higher), unit (hours|minutes|share|count), family, source, level (L3 behaviour | L4 impact:
+// the metric's Kirkpatrick/Phillips evaluation level) and optionally events (what one event is). A metric's SELECT returns event_id, person_id, team_id, occurred_at, value, censored
 // and may use the parameter $cutoff (TIMESTAMPTZ): nothing at or after it is known.
 //
 // Example headers carry name (= file name), description and any number of

@@ -40,9 +40,12 @@ type Metric struct {
 	Family string
 	Source string
 	Events string // optional: what one event is
-	Doc    string // prose lines of the header
-	File   string
-	SQL    string // the whole file, header included
+	// Level is the metric's Kirkpatrick/Phillips evaluation level: LevelBehaviour (L3, how people
+	// work) or LevelImpact (L4, a business outcome); the ROI and the report say which a figure is.
+	Level string
+	Doc   string // prose lines of the header
+	File  string
+	SQL   string // the whole file, header included
 }
 
 // LowerIsBetter reports whether a decrease of the metric is an improvement.
@@ -373,7 +376,13 @@ func oneOf(file string, f field, allowed ...string) error {
 }
 
 var metricKeys = map[string]bool{"metric": true, "title": true, "kind": true, "better": true, "unit": true,
-	"family": true, "source": true, "events": true}
+	"family": true, "source": true, "events": true, "level": true}
+
+// Kirkpatrick/Phillips evaluation levels of a metric (header key level).
+const (
+	LevelBehaviour = "L3" // application and behaviour on the job
+	LevelImpact    = "L4" // business impact
+)
 
 func parseMetric(file, body string) (Metric, error) {
 	m := plainName.FindStringSubmatch(file)
@@ -384,7 +393,7 @@ func parseMetric(file, body string) (Metric, error) {
 	if err != nil {
 		return Metric{}, err
 	}
-	if err := require(file, fields, "metric", "title", "kind", "better", "unit", "family", "source"); err != nil {
+	if err := require(file, fields, "metric", "title", "kind", "better", "unit", "family", "source", "level"); err != nil {
 		return Metric{}, err
 	}
 	if f := fields["metric"]; f.value != m[1] {
@@ -394,7 +403,7 @@ func parseMetric(file, body string) (Metric, error) {
 		key     string
 		allowed []string
 	}{{"kind", []string{"duration", "proportion", "count"}}, {"better", []string{"lower", "higher"}},
-		{"unit", []string{"hours", "minutes", "share", "count"}}} {
+		{"unit", []string{"hours", "minutes", "share", "count"}}, {"level", []string{LevelBehaviour, LevelImpact}}} {
 		if err := oneOf(file, fields[c.key], c.allowed...); err != nil {
 			return Metric{}, err
 		}
@@ -409,7 +418,7 @@ func parseMetric(file, body string) (Metric, error) {
 	}
 	return Metric{Name: m[1], Title: fields["title"].value, Kind: Kind(kind.value), Better: fields["better"].value,
 		Unit: unit, Family: fields["family"].value, Source: fields["source"].value, Events: fields["events"].value,
-		Doc: doc, File: file, SQL: body}, nil
+		Level: fields["level"].value, Doc: doc, File: file, SQL: body}, nil
 }
 
 func parseView(file, body string) (View, error) {

@@ -29,6 +29,14 @@ func TestDefaultCatalog(t *testing.T) {
 		if want[m.Name] != m.Family {
 			t.Errorf("%s: family %q, want %q", m.Name, m.Family, want[m.Name])
 		}
+		// Kirkpatrick/Phillips level: how people work (L3) for the three behaviours, outcomes (L4) otherwise.
+		wantLevel := LevelImpact
+		if m.Name == "incident_ack_minutes" || m.Name == "incident_reassigned" || m.Name == "pr_change_request_rounds" {
+			wantLevel = LevelBehaviour
+		}
+		if m.Level != wantLevel {
+			t.Errorf("%s: level %q, want %q", m.Name, m.Level, wantLevel)
+		}
 		if m.Doc == "" || m.Events == "" {
 			t.Errorf("%s: missing prose documentation or events line", m.Name)
 		}
@@ -60,6 +68,7 @@ const goodMetric = `-- metric: m1
 -- unit: hours
 -- family: f
 -- source: s
+-- level: L4
 -- Some prose.
 SELECT 1
 `
@@ -81,6 +90,8 @@ func TestLoadErrors(t *testing.T) {
 		{"repeated key", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- title: again\n" + goodMetric)}}, ErrBadHeader},
 		{"bad kind", fstest.MapFS{"metrics/m1.sql": {Data: []byte(strings.Replace(goodMetric, "kind: duration", "kind: speed", 1))}}, ErrBadHeader},
 		{"unit does not fit kind", fstest.MapFS{"metrics/m1.sql": {Data: []byte(strings.Replace(goodMetric, "unit: hours", "unit: share", 1))}}, ErrBadHeader},
+		{"bad level", fstest.MapFS{"metrics/m1.sql": {Data: []byte(strings.Replace(goodMetric, "level: L4", "level: L5", 1))}}, ErrBadHeader},
+		{"missing level", fstest.MapFS{"metrics/m1.sql": {Data: []byte(strings.Replace(goodMetric, "-- level: L4\n", "", 1))}}, ErrBadHeader},
 		{"missing key", fstest.MapFS{"metrics/m1.sql": {Data: []byte(strings.Replace(goodMetric, "-- family: f\n", "", 1))}}, ErrBadHeader},
 		{"undeclared $param", fstest.MapFS{"examples/e.sql": {Data: []byte("-- name: e\n-- description: d\nSELECT $x")}}, ErrBadHeader},
 		{"bad param spec", fstest.MapFS{"examples/e.sql": {Data: []byte("-- name: e\n-- description: d\n-- param: x (colour): c\nSELECT $x")}}, ErrBadHeader},

@@ -28,7 +28,9 @@ func newCmdAnalyze(f *Factory) *cobra.Command {
 reporting quarter, builds unit × period panels and writes, in one transaction, the estimates
 (difference-in-differences headline, event study and per-cohort effects; before/after within the
 treated; Kaplan–Meier for durations; rate and proportion tests; q-values, minimum detectable
-effects and flags) and the ROI over the four quarters ending with it. Rows of the same quarter
+effects and flags) and the Phillips ROI: first-year benefits of the metrics with a money value
+(roi.values), every cost line (roi.costs, everyone enrolled), ROI % and benefit/cost with intervals
+from one bootstrap over teams and a conservative figure (README "ROI"). Rows of the same quarter
 are replaced. The result is deterministic for the configured analysis.seed.
 
 Before anything is computed, the period is compared with each configured source's last data (its
@@ -37,7 +39,9 @@ stops with exit code 2 naming the source and its last data; --allow-stale analys
 flags every estimate of the period stale_source and records the caveat (table caveats).`,
 		Example: `  $ trainimpact analyze --period 2026-Q3
   # the last full quarter before today
-  $ trainimpact analyze`,
+  $ trainimpact analyze
+  # then the ROI as a sponsor reads it
+  $ trainimpact query roi_sponsor --param period=2026-Q3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -99,14 +103,14 @@ func writeHeadline(f *Factory, res *analyze.Result) error {
 	w := f.IO.Out
 	fmt.Fprintf(w, "%s: data up to %s, %d estimates\n\n", res.Period, res.Cutoff.Format("2006-01-02 15:04 MST"), len(res.Estimates))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\tchange\t95% CI\tq\ttreated\tcontrol\tflags")
+	fmt.Fprintln(tw, "metric\tchange\t95% interval\tq\ttreated\tcontrol\tflags")
 	for _, h := range res.Headline {
 		change, ci := "—", "—"
 		if !math.IsNaN(h.RelativeChange) {
 			change = fmt.Sprintf("%+.1f%%", 100*h.RelativeChange)
 		}
-		if !math.IsNaN(h.CILow) {
-			ci = fmt.Sprintf("[%.3f, %.3f] %s", h.CILow, h.CIHigh, h.Scale)
+		if !math.IsNaN(h.RelativeCILow) && !math.IsNaN(h.RelativeCIHigh) {
+			ci = fmt.Sprintf("[%+.1f%%, %+.1f%%]", 100*h.RelativeCILow, 100*h.RelativeCIHigh)
 		}
 		q := "—"
 		if !math.IsNaN(h.QValue) {
@@ -117,11 +121,7 @@ func writeHeadline(f *Factory, res *analyze.Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	for _, r := range res.ROI {
-		if r.Metric == "total" && !math.IsNaN(r.ROIPct) {
-			fmt.Fprintf(w, "\nROI: %.0f%% (conservative %.0f%%), benefit/cost %.2f (conservative %.2f), cost %.0f %s\n",
-				r.ROIPct, r.ROIPctLow, r.BCR, r.BCRLow, r.Cost, r.Currency)
-		}
-	}
+	fmt.Fprintln(w, "\nChanges are relative (-20% = 20% less time, or 20% fewer), with their interval on the same scale.")
+	writeROI(w, res) // roi_print.go
 	return nil
 }

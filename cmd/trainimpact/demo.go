@@ -9,6 +9,7 @@ import (
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/demo"
 )
 
@@ -93,6 +94,9 @@ func printDemo(f *Factory, res *demo.Result) error {
 		fmt.Fprintln(out, "An interval of a share or rate stops at -100% (none left) or at a share of 100%: the estimate's")
 		fmt.Fprintln(out, "interval reaches past what is possible (ci_low and ci_high in the estimates table keep it whole).")
 	}
+	if res.Analysis != nil {
+		writeROI(out, res.Analysis) // roi_print.go
+	}
 	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
 	db := res.Warehouse
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, scale, round(estimate, 3) as estimate, round(ci_low, 3) as ci_low, round(ci_high, 3) as ci_high, round(relative_change, 3) as relative_change, round(q_value, 3) as q from estimates where aggregation in ('simple', 'overall') order by metric, method\"\n", db)
@@ -122,27 +126,13 @@ func num(x float64) string {
 	return fmt.Sprintf("%.3f", x)
 }
 
-// interval prints the CI as relative changes. For a share or rate the bounds stop at what is
-// possible, −100% (none left) and, for a share, 100% of the events; cut reports such a bound.
+// interval prints the CI as relative changes (analyze.RelativeInterval: what relative_ci_low and
+// relative_ci_high hold), "—" when there is none: never a share or a log difference printed as a
+// percent. cut reports a bound stopped at what is possible.
 func interval(e models.Estimate) (text string, cut bool) {
-	if math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
+	lo, hi, cut := analyze.RelativeInterval(e)
+	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return "—", false
-	}
-	lo, hi := e.CILow, e.CIHigh
-	if e.Scale == "log" {
-		lo, hi = math.Expm1(lo), math.Expm1(hi)
-	} else if !math.IsNaN(e.RelativeChange) && e.Estimate != 0 {
-		k := e.RelativeChange / e.Estimate // 1 / the untrained level
-		least, most := -1.0, math.Inf(1)
-		if e.Scale == "share" {
-			most = k - 1 // a share of 1
-		}
-		bound := func(v float64) float64 {
-			b := min(max(v, least), most)
-			cut = cut || b != v
-			return b
-		}
-		lo, hi = bound(lo*k), bound(hi*k)
 	}
 	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi)), cut
 }

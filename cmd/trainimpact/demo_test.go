@@ -28,6 +28,9 @@ func TestIntervalStaysPossible(t *testing.T) {
 		// Rate untrained 2: no upper limit.
 		{"rate", models.Estimate{Scale: "rate", Estimate: 1, RelativeChange: 0.5, CILow: -0.5, CIHigh: 3},
 			"[-25.0%, +150.0%]", false},
+		// A share without a relative change: no interval printed, never the share as a percent.
+		{"no relative change", models.Estimate{Scale: "share", Estimate: 0.1, RelativeChange: math.NaN(), CILow: 0.05, CIHigh: 0.15},
+			"—", false},
 		{"no interval", models.Estimate{Scale: "share", Estimate: 0.1, RelativeChange: 0.1, CILow: math.NaN(), CIHigh: math.NaN()},
 			"—", false},
 	}

@@ -64,6 +64,9 @@ type Result struct {
 	Estimates []models.Estimate
 	Headline  []models.Estimate
 	ROI       []models.ROI
+	// ROICosts are the cost lines of the ROI's total; Enrolled the people they were counted for.
+	ROICosts []models.ROICost
+	Enrolled int64
 }
 
 // Run analyses the reporting quarter period ("2026-Q3"; "" = the last full quarter before now):
@@ -97,7 +100,7 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 			return err
 		}
 		res.Events = events
-		for _, t := range []string{"estimates", "roi"} {
+		for _, t := range []string{"estimates", "roi", "roi_costs"} {
 			if _, err := w.Exec(ctx, "DELETE FROM "+t+" WHERE period = ?", res.Period); err != nil {
 				return fmt.Errorf("analyze: replace %s of %s: %w", t, res.Period, err)
 			}
@@ -108,6 +111,9 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 		}
 		for _, r := range res.ROI {
 			rows = append(rows, r)
+		}
+		for _, c := range res.ROICosts {
+			rows = append(rows, c)
 		}
 		return w.Insert(ctx, rows)
 	})
@@ -125,6 +131,7 @@ type metricOutcome struct {
 	// level is the treated units' post-treatment level without the training (observed minus the
 	// DiD effect; NaN when not positive or not estimated): shares and rates cannot fall below 0.
 	level float64
+	roi   *roiParts // what the ROI needs from the headline DiD (roi.go); nil without one
 }
 
 // Compute runs every estimator on the metric_events already in db (see Run) and returns the rows
@@ -148,10 +155,6 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		return nil, err
 	}
 	treated, err := metrics.TreatedEvents(ctx, db, o)
-	if err != nil {
-		return nil, err
-	}
-	participants, err := metrics.Participants(ctx, db, cutoff)
 	if err != nil {
 		return nil, err
 	}
@@ -207,32 +210,18 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		}
 	}
 
-	var inputs []roi.Input
-	for i, m := range cat.Metrics {
+	for i := range cat.Metrics {
 		out := outs[i]
+		setRelativeIntervals(out.rows) // roi_relative.go
 		for j := range out.rows {
 			out.rows[j].AnalysisID, out.rows[j].Period, out.rows[j].ComputedAt = res.AnalysisID, res.Period, now.UTC()
 		}
 		res.Estimates = append(res.Estimates, out.rows...)
-		h := out.rows[out.headline]
-		res.Headline = append(res.Headline, h)
-		v, ok := cfg.ROI.Values[m.Name]
-		inputs = append(inputs, roi.Input{Metric: m.Name, Value: v, Monetised: ok, Scale: h.Scale,
-			Estimate: h.Estimate, CILow: h.CILow, CIHigh: h.CIHigh, Baseline: out.baseline, Level: out.level,
-			AnnualVolume: float64(treated[m.Name].Volume), LowerIsBetter: m.LowerIsBetter()})
+		res.Headline = append(res.Headline, out.rows[out.headline])
 	}
-	s := roi.Compute(inputs, roi.Costs{PerParticipant: cfg.ROI.Costs.PerParticipant, Fixed: cfg.ROI.Costs.Fixed, Participants: participants})
-	nan := math.NaN()
-	for _, l := range s.Lines {
-		res.ROI = append(res.ROI, models.ROI{AnalysisID: res.AnalysisID, Period: res.Period, Metric: l.Metric,
-			Monetised: l.Monetised, EffectPerEvent: l.EffectPerEvent, AnnualVolume: l.AnnualVolume, ValuePerUnit: orNaN(l.Value, l.Monetised),
-			Benefit: l.Benefit, BenefitLow: l.BenefitLow, BenefitHigh: l.BenefitHigh, Cost: nan, ROIPct: nan, ROIPctLow: nan,
-			BCR: nan, BCRLow: nan, Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
+	if err := addROI(ctx, db, cat, cfg, outs, res, cutoff, now); err != nil { // roi.go
+		return nil, err
 	}
-	res.ROI = append(res.ROI, models.ROI{AnalysisID: res.AnalysisID, Period: res.Period, Metric: "total", Monetised: true,
-		EffectPerEvent: nan, AnnualVolume: nan, ValuePerUnit: nan, Benefit: s.Benefit, BenefitLow: s.BenefitLow,
-		BenefitHigh: s.BenefitHigh, Cost: s.Cost, ROIPct: s.ROIPct, ROIPctLow: s.ROIPctLow, BCR: s.BCR, BCRLow: s.BCRLow,
-		Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
 	return res, nil
 }
 
@@ -546,6 +535,7 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 		}
 		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.DF)
 		out.rows = append(out.rows, head)
+		out.roi = newROIParts(p, &panel, res, a.Alpha) // roi.go
 		dyn := newRow(m, MethodDiD, AggDynamic, scale)
 		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.DF)
 		grp := newRow(m, MethodDiD, AggGroup, scale)

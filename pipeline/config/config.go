@@ -80,10 +80,25 @@ type ROI struct {
 	Values   map[string]float64 `yaml:"values"` // money value of one unit of a metric, by metric name
 }
 
-// Costs are the fully loaded program costs.
+// Costs are the fully loaded program costs (Phillips): each becomes one line of the roi_costs
+// table. "Enrolled" counts every enrollment that started before the analysis cut-off, dropouts
+// and people still in the program included: their seats and time were paid for.
 type Costs struct {
+	// PerParticipant is the participant fee (tuition, materials, travel) per enrolled person.
 	PerParticipant float64 `yaml:"per_participant"`
-	Fixed          float64 `yaml:"fixed"`
+	// ParticipantHours is the time each enrolled person spends in the program, in hours, and
+	// LoadedHourlyRate the loaded cost of one of their hours (salary, benefits, overhead).
+	ParticipantHours float64 `yaml:"participant_hours"`
+	LoadedHourlyRate float64 `yaml:"loaded_hourly_rate"`
+	// Facilitation, DesignDevelopment, Evaluation and Overhead are program totals: facilitators
+	// and coaches, designing and developing the program, evaluating it (this tool's share too),
+	// and the administrative overhead allocated to it.
+	Facilitation      float64 `yaml:"facilitation"`
+	DesignDevelopment float64 `yaml:"design_development"`
+	Evaluation        float64 `yaml:"evaluation"`
+	Overhead          float64 `yaml:"overhead"`
+	// Fixed is any other fixed program cost not in the lines above.
+	Fixed float64 `yaml:"fixed"`
 }
 
 // Report configures rendering.

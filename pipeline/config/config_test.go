@@ -171,3 +171,28 @@ func TestStarterFilesLoad(t *testing.T) {
 		t.Fatalf("syntax error without file and line: %v", err)
 	}
 }
+
+// TestROICostKeys checks the cost lines' keys: each decoded, a negative one reported with its own
+// key and line, and participants' hours without an hourly rate refused.
+func TestROICostKeys(t *testing.T) {
+	good := "roi:\n  costs:\n    per_participant: 4200\n    participant_hours: 40\n    loaded_hourly_rate: 95\n" +
+		"    facilitation: 12000\n    design_development: 8000\n    evaluation: 3000\n    overhead: 2000\n    fixed: 500\n"
+	cfg, err := Parse("t.yaml", []byte(good), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Costs{PerParticipant: 4200, ParticipantHours: 40, LoadedHourlyRate: 95, Facilitation: 12000,
+		DesignDevelopment: 8000, Evaluation: 3000, Overhead: 2000, Fixed: 500}
+	if cfg.ROI.Costs != want {
+		t.Errorf("costs %+v, want %+v", cfg.ROI.Costs, want)
+	}
+	var es Errors
+	_, err = Parse("t.yaml", []byte(strings.Replace(good, "evaluation: 3000", "evaluation: -3", 1)), env(nil))
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "roi.costs.evaluation" || es[0].Line != 8 {
+		t.Errorf("negative line: %v", err)
+	}
+	_, err = Parse("t.yaml", []byte(strings.Replace(good, "    loaded_hourly_rate: 95\n", "", 1)), env(nil))
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "roi.costs.participant_hours" {
+		t.Errorf("hours without a rate: %v", err)
+	}
+}

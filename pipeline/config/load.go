@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -311,8 +312,25 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	if a.MaxCensored < 0 || a.MaxCensored > 1 {
 		bad("analysis.max_censored", "must be a share between 0 and 1")
 	}
-	if cfg.ROI.Costs.PerParticipant < 0 || cfg.ROI.Costs.Fixed < 0 {
-		bad("roi.costs", "costs must not be negative")
+	c := cfg.ROI.Costs
+	for _, k := range []struct {
+		key string
+		v   float64
+	}{{"roi.costs.per_participant", c.PerParticipant}, {"roi.costs.participant_hours", c.ParticipantHours},
+		{"roi.costs.loaded_hourly_rate", c.LoadedHourlyRate}, {"roi.costs.facilitation", c.Facilitation},
+		{"roi.costs.design_development", c.DesignDevelopment}, {"roi.costs.evaluation", c.Evaluation},
+		{"roi.costs.overhead", c.Overhead}, {"roi.costs.fixed", c.Fixed}} {
+		if k.v < 0 || math.IsNaN(k.v) || math.IsInf(k.v, 0) {
+			bad(k.key, "must be a cost of 0 or more")
+		}
+	}
+	if (c.ParticipantHours > 0) != (c.LoadedHourlyRate > 0) {
+		bad("roi.costs.participant_hours", "participant_hours and loaded_hourly_rate go together: participants' time costs hours x rate")
+	}
+	for m, v := range cfg.ROI.Values {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			bad("roi.values."+m, "must be a money value of 0 or more")
+		}
 	}
 	for _, f := range cfg.Report.Formats {
 		switch f {

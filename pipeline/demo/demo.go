@@ -139,7 +139,7 @@ analysis:
   bootstrap: 499
 roi:
   currency: USD
-  costs: {per_participant: 4200, fixed: 25000}
+  costs: {per_participant: 4200, participant_hours: 40, loaded_hourly_rate: 95, facilitation: 12000, design_development: 8000, evaluation: 3000, overhead: 2000}
   values: {incident_resolve_hours: 150, incident_escalated: 400, ticket_reopened: 300, pr_lead_time_hours: 120}
 report:
   out_dir: ./reports

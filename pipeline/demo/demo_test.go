@@ -27,6 +27,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCounts(t, res)
+	checkROIByHand(t, res) // roi_study_test.go
 	for _, f := range []string{"trainimpact.yaml", "teams.csv", "cohorts.csv", "truth.json", Marker} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("demo folder lacks %s", f)

@@ -94,8 +94,12 @@ func everyRecord(n int) []models.Row {
 			models.DeploymentPR{DeploymentID: id, PRID: tricky(i)},
 			models.Exposure{UnitType: "team", UnitID: id, Status: "treated", TreatedAt: ts(i), CohortID: opt(i), Program: opt(i), LeadPersonID: opt(i), Note: opt(i)},
 			models.MetricEvent{Metric: "m", EventID: id, PersonID: opt(i), TeamID: opt(i), OccurredAt: at(i), Value: float(i), Censored: i%2 == 0},
-			models.Estimate{AnalysisID: "a", Period: id, Metric: "m", Method: "did", Aggregation: "team", RelPeriod: relp, Scale: "log", Estimate: float(i), CILow: float(i + 1), CIHigh: float(i + 2), RelativeChange: float(i + 3), StdError: float(i + 4), PValue: float(i + 5), QValue: float(i + 6), NTreatedUnits: i, NControlUnits: -i, NEventsPre: math.MinInt64 + int64(i), NEventsPost: int64(i), MDE: float(i + 7), Flags: list(i), ComputedAt: at(i)},
-			models.ROI{AnalysisID: "a", Period: id, Metric: "m", Monetised: i%2 == 0, EffectPerEvent: float(i), AnnualVolume: float(i + 1), ValuePerUnit: float(i + 2), Benefit: float(i + 3), BenefitLow: float(i + 4), BenefitHigh: float(i + 5), Cost: float(i + 6), ROIPct: float(i + 7), ROIPctLow: float(i + 8), BCR: float(i), BCRLow: float(i + 1), Currency: opt(i), ComputedAt: at(i)},
+			models.Estimate{AnalysisID: "a", Period: id, Metric: "m", Method: "did", Aggregation: "team", RelPeriod: relp, Scale: "log", Estimate: float(i), CILow: float(i + 1), CIHigh: float(i + 2), RelativeChange: float(i + 3), StdError: float(i + 4), PValue: float(i + 5), QValue: float(i + 6), NTreatedUnits: i, NControlUnits: -i, NEventsPre: math.MinInt64 + int64(i), NEventsPost: int64(i), MDE: float(i + 7), Flags: list(i), ComputedAt: at(i), RelativeCILow: float(i + 8), RelativeCIHigh: float(i + 9)},
+			models.ROI{AnalysisID: "a", Period: id, Metric: "m", Monetised: i%2 == 0, EffectPerEvent: float(i), AnnualVolume: float(i + 1), ValuePerUnit: float(i + 2), Benefit: float(i + 3), BenefitLow: float(i + 4), BenefitHigh: float(i + 5), Cost: float(i + 6), ROIPct: float(i + 7), ROIPctLow: float(i + 8), BCR: float(i), BCRLow: float(i + 1), Currency: opt(i), ComputedAt: at(i),
+				BenefitCILow: float(i + 2), BenefitCIHigh: float(i + 3), NetBenefit: float(i + 4), NetBenefitCILow: float(i + 5), NetBenefitCIHigh: float(i + 6),
+				ROIPctCILow: float(i + 7), ROIPctCIHigh: float(i + 8), BCRCILow: float(i), BCRCIHigh: float(i + 1), ConservativeROIPct: float(i + 2),
+				ConservativeBCR: float(i + 3), Level: opt(i + 1), UnitValueUnit: opt(i + 2), Baseline: float(i + 4)},
+			models.ROICost{AnalysisID: "a", Period: id, Line: tricky(i), Quantity: float(i), UnitCost: float(i + 1), Amount: float(i + 2), Currency: opt(i), ComputedAt: at(i)},
 		)
 	}
 	return rows

@@ -10,6 +10,8 @@ SELECT
     round(ci_low, 4)                    AS ci_low,
     round(ci_high, 4)                   AS ci_high,
     round(100 * relative_change, 1)     AS change_pct,
+    round(100 * relative_ci_low, 1)     AS change_ci_low_pct,
+    round(100 * relative_ci_high, 1)    AS change_ci_high_pct,
     array_to_string(flags, ',')         AS flags
 FROM estimates
 WHERE method = 'did' AND aggregation = 'event_time' AND metric = $metric AND period = $period

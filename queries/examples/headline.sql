@@ -2,8 +2,9 @@
 -- description: Headline effect of the program on every metric for one reporting quarter (DiD, simple aggregation)
 -- param: period (string): reporting quarter as written by analyze, e.g. 2026-Q3
 --
--- One row per metric: the estimate on its scale (log for durations, share, rate), the change in
--- percent, the 95% interval, p and Benjamini–Hochberg q, the minimum detectable effect and flags.
+-- One row per metric: the estimate and its 95% interval on its scale (log for durations, share,
+-- rate), the change in percent with its interval in percent, p and Benjamini–Hochberg q, the
+-- minimum detectable effect and flags.
 SELECT
     metric,
     scale,
@@ -11,6 +12,8 @@ SELECT
     round(ci_low, 4)                    AS ci_low,
     round(ci_high, 4)                   AS ci_high,
     round(100 * relative_change, 1)     AS change_pct,
+    round(100 * relative_ci_low, 1)     AS change_ci_low_pct,
+    round(100 * relative_ci_high, 1)    AS change_ci_high_pct,
     round(p_value, 4)                   AS p_value,
     round(q_value, 4)                   AS q_value,
     n_treated_units,

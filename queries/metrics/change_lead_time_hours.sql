@@ -5,6 +5,7 @@
 -- unit: hours
 -- family: lead time
 -- source: github
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every pull request with commits merged before the cut-off
 --
 -- Value: finish of the first successful production deployment that shipped the merge

@@ -5,6 +5,7 @@
 -- unit: minutes
 -- family: resolution quality
 -- source: pagerduty
+-- level: L3   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every incident triggered before the cut-off
 --
 -- Value: first acknowledgement − trigger, in minutes. An incident not acknowledged by the cut-off

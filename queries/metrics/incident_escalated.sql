@@ -5,6 +5,7 @@
 -- unit: share
 -- family: escalations
 -- source: pagerduty
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every incident triggered before the cut-off
 --
 -- Value: 1 when the incident's timeline has at least one escalate entry recorded before the

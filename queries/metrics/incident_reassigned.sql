@@ -5,6 +5,7 @@
 -- unit: share
 -- family: escalations
 -- source: pagerduty
+-- level: L3   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every incident triggered before the cut-off
 --
 -- Value: 1 when the incident was assigned to another person at least once after its first

@@ -5,6 +5,7 @@
 -- unit: share
 -- family: resolution quality
 -- source: pagerduty
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every incident resolved at least 7 days before the cut-off
 --
 -- Value: 1 when another incident of the same service with the same incident_key (or, where either

@@ -5,6 +5,7 @@
 -- unit: hours
 -- family: resolution quality
 -- source: pagerduty
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every incident triggered before the cut-off
 --
 -- Value: resolved_at − created_at in hours (resolved_at is the API's resolved_at, never

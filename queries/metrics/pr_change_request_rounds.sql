@@ -5,6 +5,7 @@
 -- unit: count
 -- family: rework
 -- source: github
+-- level: L3   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every pull request merged before the cut-off
 --
 -- Value: the number of CHANGES_REQUESTED reviews submitted before the first APPROVED review (all

@@ -5,6 +5,7 @@
 -- unit: hours
 -- family: lead time
 -- source: github
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every pull request with commits opened before the cut-off, except those closed unmerged
 --
 -- Value: merged_at − author date of the first commit, in hours. A pull request still open at the

@@ -5,6 +5,7 @@
 -- unit: share
 -- family: rework
 -- source: github
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every pull request merged before the cut-off (revert pull requests themselves excluded)
 --
 -- Value: 1 when another pull request opened before the cut-off ($cutoff) reverts it — it names this

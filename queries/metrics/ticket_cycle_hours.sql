@@ -5,6 +5,7 @@
 -- unit: hours
 -- family: lead time
 -- source: jira
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every ticket that moved to an in-progress status before the cut-off
 --
 -- Value: resolutiondate − first move into the in-progress status category, in hours. A ticket in

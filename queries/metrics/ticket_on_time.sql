@@ -5,6 +5,7 @@
 -- unit: share
 -- family: lead time
 -- source: jira
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every ticket with a due date whose outcome is known at the cut-off
 --
 -- Value: 1 when the ticket was resolved on or before its due date, 0 when it was resolved later or

@@ -5,6 +5,7 @@
 -- unit: share
 -- family: escalations
 -- source: jira
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every ticket created before the cut-off
 --
 -- Value: 1 when the priority was raised after creation or a configured escalation label

@@ -5,6 +5,7 @@
 -- unit: share
 -- family: rework
 -- source: jira
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every ticket created before the cut-off that reached a done status at least once
 --
 -- Value: 1 when the ticket's status moved out of the done category at least once

@@ -5,6 +5,7 @@
 -- unit: hours
 -- family: resolution quality
 -- source: jira
+-- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)
 -- events: every ticket created before the cut-off
 --
 -- Value: resolutiondate − created, in hours. A ticket still open at the cut-off ($cutoff) —

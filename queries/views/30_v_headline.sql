@@ -1,5 +1,5 @@
 -- v_headline: the headline estimate of every metric and period (difference-in-differences, simple
--- aggregation), with the relative change in percent and the flags as one string.
+-- aggregation), with the relative change and its interval in percent and the flags as one string.
 CREATE OR REPLACE VIEW v_headline AS
 SELECT
     period,
@@ -9,6 +9,8 @@ SELECT
     ci_low,
     ci_high,
     round(100 * relative_change, 1)     AS change_pct,
+    round(100 * relative_ci_low, 1)     AS change_ci_low_pct,
+    round(100 * relative_ci_high, 1)    AS change_ci_high_pct,
     p_value,
     q_value,
     n_treated_units,
