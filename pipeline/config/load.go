@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -320,6 +321,9 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 		default:
 			bad("report.formats", fmt.Sprintf("unknown format %q (html, pdf, md, json, csv)", f))
 		}
+	}
+	if !slices.Contains(PageSizes, cfg.Report.PageSize) {
+		bad("report.page_size", fmt.Sprintf("unknown page size %q (%s)", cfg.Report.PageSize, strings.Join(PageSizes, ", ")))
 	}
 }
 
