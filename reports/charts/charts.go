@@ -17,7 +17,7 @@ type Chart struct {
 
 // Interval is one labelled estimate with its interval.
 type Interval struct {
-	Label                string
+	Label               string
 	Estimate, Low, High float64
 }
 

@@ -354,7 +354,7 @@ func design(in Input, p Program) []string {
 			p.Treated, p.NotYet, p.Never, p.Dropouts))
 	}
 	out = append(out,
-		fmt.Sprintf("The evaluation compares %s, month by month, with %s over the same months (staggered difference-in-differences, Callaway and Sant'Anna 2021). Because both groups live through the same reorganisations, seasons and tool changes, what they share cancels out, and what remains is the change that goes with the training.", units+" "+strings.TrimPrefix(strings.TrimPrefix(treated, "in "), "for "), comparison),
+		fmt.Sprintf("The evaluation compares %s, month by month, with %s over the same months (staggered difference-in-differences, Callaway and Sant'Anna 2021). Because both groups live through the same reorganisations, seasons and tool changes, what they share cancels out, and what remains is the change that goes with the training.", strings.TrimPrefix(strings.TrimPrefix(treated, "in "), "for "), comparison),
 		"What it cannot rule out: a change that happened only to trained teams at the time they were trained (a new tool or a reorganisation that came with the program), or teams chosen for training because they were about to improve anyway. The pre-training months of each chart show whether the groups moved alike before the training; where they did not, the caveats say so.",
 		fmt.Sprintf("Intervals are %s%% confidence intervals from a bootstrap over %s. Because %d measures are tested together, a change is called an improvement or a deterioration only when its interval leaves out zero and its false-discovery-adjusted q-value is at most %.2f.",
 			strings.TrimSuffix(fmt.Sprintf("%.1f", 100*(1-in.Alpha)), ".0"), units, len(in.Metrics), in.Alpha),

@@ -135,7 +135,7 @@ func roiSentences(r ROI, conf float64) []string {
 	cur := r.Currency
 	ci := ciLabel(conf)
 	var s []string
-	benefit := fmt.Sprintf("The first-year benefit of the improvements the data support is %s", Money(r.Benefit, cur))
+	benefit := fmt.Sprintf("At the point estimates, the first-year benefit is %s", Money(r.Benefit, cur))
 	if !math.IsNaN(r.BenefitCILow) {
 		benefit += fmt.Sprintf(" (%s %s to %s)", ci, Money(r.BenefitCILow, cur), Money(r.BenefitCIHigh, cur))
 	}
