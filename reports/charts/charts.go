@@ -1,0 +1,214 @@
+// Package charts draws the quarterly report's charts with gonum.org/v1/plot and renders them
+// as SVG through vg/vgsvg, ready to be embedded inline in an HTML page.
+//
+// Every chart comes back as a Chart: a title, a text alternative (Alt) that states the numbers
+// the chart shows, and the SVG bytes. The SVG is one <svg> element with a viewBox and
+// width="100%" (it scales to its container, a phone's width included), no XML prolog, no
+// script, no external reference: its fonts are named (Liberation Sans, with the metric-compatible
+// Arial/Helvetica and the generic sans-serif as fallbacks) rather than fetched or embedded, so a
+// chart weighs a few kilobytes. Every string that comes from the data (metric titles, team
+// names, units) is escaped by vgsvg as text; the Title and Alt placed in the SVG's <title> and
+// <desc> are escaped here.
+//
+// Values may be NaN or infinite (a missing bound, an estimate that could not be computed): such
+// a point or interval is left out of the drawing and the Alt says so. An input with nothing to
+// draw returns ErrNoData. The same input gives the same bytes.
+package charts
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"regexp"
+	"time"
+
+	xfnt "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// ErrNoData is returned (wrapped) by every chart function when its input holds nothing to draw:
+// no rows, or only rows whose values are missing.
+var ErrNoData = errors.New("charts: no data to draw")
+
+// Chart is one rendered chart.
+type Chart struct {
+	// Title is the chart's title, as drawn at its top.
+	Title string
+	// Alt is a text alternative: one or more sentences that say what the chart shows, with its
+	// numbers, and what was left out (suppressed or missing values).
+	Alt string
+	// SVG is one complete <svg> element (no XML prolog or doctype) with a viewBox and
+	// width="100%", for inline embedding in HTML.
+	SVG []byte
+}
+
+// Interval is one estimate with its interval, labelled for display.
+type Interval struct {
+	// Label names the row (a metric title); it is drawn as text and escaped.
+	Label string
+	// Estimate is the point estimate; Low and High bound its interval. NaN means missing.
+	Estimate, Low, High float64
+}
+
+// EventPoint is one period of an event study.
+type EventPoint struct {
+	// RelPeriod is the period relative to training: negative before it, 0 for the period in
+	// which training was completed, positive after.
+	RelPeriod int
+	// Estimate, Low and High are the effect and its interval for that period, as relative
+	// changes (fractions, -0.21 = 21% lower) unless the Absolute option is given.
+	Estimate, Low, High float64
+	// Suppressed points (too few people in the cell) are not drawn; the Alt lists them.
+	Suppressed bool
+}
+
+// CohortTeams is the number of teams whose training completed in one month.
+type CohortTeams struct {
+	// Month is any instant in the month (only its year and month are used, in UTC).
+	Month time.Time
+	// Teams is the number of teams trained that month.
+	Teams int
+}
+
+// Palette: the Okabe–Ito colours, distinguishable with the common colour-vision deficiencies.
+var (
+	colBlue   = color.RGBA{R: 0x00, G: 0x72, B: 0xB2, A: 0xFF}
+	colOrange = color.RGBA{R: 0xE6, G: 0x9F, B: 0x00, A: 0xFF}
+	colRed    = color.RGBA{R: 0xD5, G: 0x5E, B: 0x00, A: 0xFF}
+	colBand   = color.NRGBA{R: 0x00, G: 0x72, B: 0xB2, A: 0x38}
+	colGrey   = color.RGBA{R: 0x55, G: 0x55, B: 0x55, A: 0xFF}
+	colGrid   = color.RGBA{R: 0xDD, G: 0xDD, B: 0xDD, A: 0xFF}
+)
+
+// width is every chart's drawn width: it fits an A4 or Letter page between margins, and the
+// viewBox scales it down on a phone.
+const width = 6.5 * vg.Inch
+
+// sans is the face every text of every chart uses.
+var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// newPlot returns a plot with a title and axis labels in the sans face, light text sizes and
+// white background.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(sans, 13)
+	p.Title.TextStyle.Font.Weight = xfnt.WeightBold
+	p.Title.Padding = vg.Points(8)
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sans, 11)
+		a.Label.TextStyle.Color = colGrey
+		a.Label.Padding = vg.Points(4)
+		a.Tick.Label.Font = font.From(sans, 10)
+		a.LineStyle.Color = colGrey
+		a.Tick.LineStyle.Color = colGrey
+		a.Tick.Length = vg.Points(4)
+	}
+	p.Legend.TextStyle.Font = font.From(sans, 10)
+	return p
+}
+
+// labelStyle is the text style of labels drawn inside the data area.
+func labelStyle(size vg.Length, c color.Color) text.Style {
+	return text.Style{Color: c, Font: font.From(sans, size), Handler: plot.DefaultTextHandler}
+}
+
+// finite reports whether every value is neither NaN nor infinite.
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// hasInterval reports whether low ≤ est ≤ high, all finite.
+func hasInterval(est, low, high float64) bool {
+	return finite(est, low, high) && low <= est && est <= high
+}
+
+var (
+	svgSize   = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+	xlinkNS   = regexp.MustCompile(`\s*xmlns:xlink="[^"]*"`)
+	fontLib   = []byte("font-family:Liberation Sans;")
+	fontStack = []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
+)
+
+// figure is a chart before rendering: the plot, its drawn size and its texts.
+type figure struct {
+	p          *plot.Plot
+	w, h       vg.Length
+	title, alt string
+}
+
+// svg renders the figure as a Chart.
+func (f *figure) svg() (Chart, error) { return render(f, f.title, f.alt) }
+
+// margin is the white border around every chart.
+var margin = vg.Points(6)
+
+// draw draws the figure on c inside the margin.
+func (f *figure) draw(c vg.CanvasSizer) {
+	f.p.Draw(draw.Crop(draw.New(c), margin, -margin, margin, -margin))
+}
+
+// render draws f and returns the chart: the vgsvg document with its prolog
+// removed, sized to its container, fonts named with generic fallbacks, and the title and alt
+// text as its accessible name and description. A panic inside the plotting library (it panics
+// on some degenerate ranges) is returned as an error.
+func render(f *figure, title, alt string) (ch Chart, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("charts: drawing %q: %v", title, r)
+		}
+	}()
+	c := vgsvg.NewWith(vgsvg.UseWH(f.w, f.h))
+	f.draw(c)
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return Chart{}, fmt.Errorf("charts: writing SVG of %q: %w", title, err)
+	}
+	b := buf.Bytes()
+	i := bytes.Index(b, []byte("<svg"))
+	if i < 0 {
+		return Chart{}, fmt.Errorf("charts: vgsvg wrote no <svg> element for %q", title)
+	}
+	b = b[i:]
+	if !svgSize.Match(b) {
+		return Chart{}, fmt.Errorf("charts: unexpected <svg> header from vgsvg for %q", title)
+	}
+	var head bytes.Buffer
+	head.WriteString(`<svg width="100%" style="height:auto;max-width:100%" role="img"`)
+	b = svgSize.ReplaceAll(b, head.Bytes())
+	// The xlink namespace only serves embedded images, which no chart draws.
+	b = xlinkNS.ReplaceAll(b, nil)
+	b = bytes.ReplaceAll(b, fontLib, fontStack)
+	// <title> and <desc> right after the opening tag: the chart's accessible name and description.
+	end := bytes.IndexByte(b, '>')
+	var meta bytes.Buffer
+	meta.WriteString("\n<title>")
+	if err := xml.EscapeText(&meta, []byte(title)); err != nil {
+		return Chart{}, fmt.Errorf("charts: escaping title: %w", err)
+	}
+	meta.WriteString("</title>\n<desc>")
+	if err := xml.EscapeText(&meta, []byte(alt)); err != nil {
+		return Chart{}, fmt.Errorf("charts: escaping alt text: %w", err)
+	}
+	meta.WriteString("</desc>")
+	out := make([]byte, 0, len(b)+meta.Len())
+	out = append(out, b[:end+1]...)
+	out = append(out, meta.Bytes()...)
+	out = append(out, b[end+1:]...)
+	return Chart{Title: title, Alt: alt, SVG: out}, nil
+}
