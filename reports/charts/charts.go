@@ -23,6 +23,7 @@ import (
 	"image/color"
 	"math"
 	"regexp"
+	"strings"
 	"time"
 
 	xfnt "golang.org/x/image/font"
@@ -55,6 +56,8 @@ type Interval struct {
 	// Label names the row (a metric title); it is drawn as text and escaped.
 	Label string
 	// Estimate is the point estimate; Low and High bound its interval. NaN means missing.
+	// Forest reads them as relative changes in fractions (-0.21 = 21% lower, drawn as -21%);
+	// ROIBreakdown as amounts of money.
 	Estimate, Low, High float64
 }
 
@@ -63,8 +66,8 @@ type EventPoint struct {
 	// RelPeriod is the period relative to training: negative before it, 0 for the period in
 	// which training was completed, positive after.
 	RelPeriod int
-	// Estimate, Low and High are the effect and its interval for that period, as relative
-	// changes (fractions, -0.21 = 21% lower) unless the Absolute option is given.
+	// Estimate, Low and High are the effect and its interval for that period, in the unit the
+	// EventStudy's yLabel names (see EventStudy).
 	Estimate, Low, High float64
 	// Suppressed points (too few people in the cell) are not drawn; the Alt lists them.
 	Suppressed bool
@@ -150,6 +153,13 @@ type figure struct {
 	p          *plot.Plot
 	w, h       vg.Length
 	title, alt string
+}
+
+// newFigure returns the figure of p, h high plus room for every line of its title and x-axis
+// label beyond the first.
+func newFigure(p *plot.Plot, h vg.Length, title, alt string) *figure {
+	extra := strings.Count(p.Title.Text, "\n")*16 + strings.Count(p.X.Label.Text, "\n")*14
+	return &figure{p: p, w: width, h: h + vg.Points(float64(extra)), title: title, alt: alt}
 }
 
 // svg renders the figure as a Chart.

@@ -5,14 +5,18 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden SVGs in testdata/")
@@ -191,11 +195,12 @@ var each = []struct {
 	{
 		name: "eventstudy", title: "Resolution time by month since training",
 		render: func() (Chart, error) {
-			return EventStudy("Resolution time by month since training", "Change in resolution time", eventPts)
+			return EventStudy("Resolution time by month since training", "Change in resolution time (%)", eventPts)
 		},
-		texts: []string{"Change in resolution time (%)", "Months since training (0 = month training was completed)", "Training", "-4", "6", "0%"},
-		alt: []string{"month 2 -19% (interval -31% to -7%)", "month -1 is the reference (0%)", "month 3 -22% (interval not available)",
-			"Not shown, suppressed because too few people: month 5."},
+		texts: []string{"Change in resolution time (%)", "Months since training (0 = month training was completed)", "Training", "-4", "6", "0", "-20",
+			"Not shown: month 5 suppressed (too few people)"},
+		alt: []string{"Change in resolution time (%) by month since training", "month 2 -19% (interval -31% to -7%)", "month -1 is the reference (0)",
+			"month 3 -22% (interval not available)", "Not shown, suppressed because too few people: month 5."},
 	},
 	{
 		name: "cohort", title: "Teams trained by month",
@@ -277,7 +282,7 @@ func TestLabelsAreEscaped(t *testing.T) {
 			return Forest(evil, evil, []Interval{{Label: evil, Estimate: 0.1, Low: 0, High: 0.2}, {Label: evil + "2", Estimate: math.NaN()}})
 		},
 		"eventstudy": func() (Chart, error) {
-			return EventStudy(evil, evil, []EventPoint{{RelPeriod: -1, Estimate: 0.01, Low: -0.1, High: 0.1}, {RelPeriod: 0, Estimate: 0.1, Low: 0, High: 0.2}})
+			return EventStudy(evil, evil, []EventPoint{{RelPeriod: -1, Estimate: 0.01, Low: -0.1, High: 0.1}, {RelPeriod: 0, Estimate: 0.1, Low: 0, High: 0.2}, {RelPeriod: 1, Estimate: 1, Suppressed: true}})
 		},
 		"cohort": func() (Chart, error) {
 			return CohortTimeline(evil, []CohortTeams{{Month: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Teams: 3}})
@@ -364,24 +369,27 @@ func TestMissingValues(t *testing.T) {
 		}
 	})
 	t.Run("event study", func(t *testing.T) {
-		ch, err := EventStudy("E", "y", []EventPoint{
-			{RelPeriod: 2, Estimate: 0.1, Low: nan, High: 0.2},
+		ch, err := EventStudy("E", "Change (percentage points)", []EventPoint{
+			{RelPeriod: 2, Estimate: 1.5, Low: nan, High: 2},
 			{RelPeriod: -2, Estimate: nan, Low: 0, High: 1},
-			{RelPeriod: 3, Estimate: 0.4, Low: 0.1, High: 0.6, Suppressed: true},
-			{RelPeriod: 4, Estimate: 0.4, Low: 0.1, High: 0.6, Suppressed: true},
+			{RelPeriod: 1, Estimate: 0.5, Low: -0.5, High: 1.5},
+			{RelPeriod: 3, Estimate: 40, Low: 30, High: 60, Suppressed: true},
+			{RelPeriod: 4, Estimate: 40, Low: 30, High: 60, Suppressed: true},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkSafe(t, ch, "E", "Training")
-		for _, s := range []string{"month 2 +10% (interval not available)", "suppressed because too few people: months 3, 4.", "no estimate: month -2."} {
+		checkSafe(t, ch, "E", "Training", "Not shown: months 3, 4 suppressed (too few people); month -2 not estimated")
+		for _, s := range []string{"month 2 +1.5 percentage points (interval not available)", "month 1 +0.5 percentage points (interval -0.5 percentage points to +1.5 percentage points)",
+			"suppressed because too few people: months 3, 4.", "no estimate: month -2."} {
 			if !strings.Contains(ch.Alt, s) {
 				t.Errorf("Alt lacks %q: %s", s, ch.Alt)
 			}
 		}
-		// The suppressed estimate (+40%) must not reach the drawing: the y axis stops below it.
-		if strings.Contains(ch.Alt, "+40%") || bytes.Contains(ch.SVG, []byte(">+40%<")) {
-			t.Errorf("a suppressed value shows")
+		// The suppressed estimates (40, 30 to 60) must not reach the drawing: the y axis stops
+		// well below them.
+		if strings.Contains(ch.Alt, "40") || bytes.Contains(ch.SVG, []byte(">30<")) || bytes.Contains(ch.SVG, []byte(">10<")) {
+			t.Errorf("a suppressed value shows:\n%s", ch.Alt)
 		}
 	})
 	t.Run("roi cost", func(t *testing.T) {
@@ -413,5 +421,135 @@ func TestCohortTimelineRefusesADecadeOfMonths(t *testing.T) {
 	})
 	if err == nil || errors.Is(err, ErrNoData) {
 		t.Fatalf("err = %v, want an error about the span", err)
+	}
+}
+
+// Strings from the data with characters XML cannot hold still give a document that parses.
+func TestControlCharactersAndInvalidUTF8(t *testing.T) {
+	bad := "Team\x00 A\x1b[31m\tB\r\xff\xfe" + string(rune(0xFFFF))
+	ch, err := Forest(bad, bad, []Interval{{Label: bad, Estimate: 0.1, Low: 0, High: 0.2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := parseSVG(t, ch.SVG)
+	if !p.hasText("Team A[31m B \uFFFD") {
+		t.Errorf("cleaned label not found in %q", p.texts)
+	}
+}
+
+func TestWrap(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Incident resolution time", 32, "Incident resolution time"},
+		{"Median time to resolve a high-severity incident", 20, "Median time to\nresolve a\nhigh-severity\nincident"},
+		{"abcdefghij klm", 4, "abcd\nefgh\nij\nklm"},
+		{"two\nlines", 10, "two\nlines"},
+		{"", 5, ""},
+	} {
+		if got := wrap(c.in, c.n); got != c.want {
+			t.Errorf("wrap(%q, %d) = %q, want %q", c.in, c.n, got, c.want)
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{pct(-0.214), "-21%"}, {pct(0.043), "+4.3%"}, {pct(0), "0%"}, {pct(-0.0001), "0%"}, {pct(0.1), "+10%"},
+		{tickPct(0.30000000000000004), "+30%"}, {tickPct(-0.1), "-10%"}, {tickPct(0), "0%"},
+		{grouped(1234567.4), "1,234,567"}, {grouped(-22000), "-22,000"}, {grouped(999), "999"},
+		{compact(120000), "120k"}, {compact(1.5e6), "1.5M"}, {compact(9500), "9500"},
+		{sig(5.0149), "5.01"}, {sig(130.4), "130"}, {sig(0.25), "0.25"},
+		{signed(-19.12), "-19.1"}, {signed(4.5), "+4.5"}, {signed(0), "0"},
+		{unitOf("Change (%)"), "%"}, {unitOf("Change (percentage points)"), " percentage points"}, {unitOf("Change"), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestTicks(t *testing.T) {
+	labels := func(ts []plot.Tick) (out []string) {
+		for _, tk := range ts {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		got  []string
+		want string
+	}{
+		{"nice percent", labels(niceTicks(tickPct).Ticks(-0.33, 0.19)), "-30% -20% -10% 0% +10%"},
+		{"nice money", labels(niceTicks(compact).Ticks(-30000, 410000)), "0 100k 200k 300k 400k"},
+		{"integers", labels(integerTicks(-4.6, 6.6)), "-4 -3 -2 -1 0 1 2 3 4 5 6"},
+		{"integers wide", labels(integerTicks(0, 40)), "0 5 10 15 20 25 30 35 40"},
+		{"log 1-2-5", labels(logTicks(0.15, 90)), "0.2 0.5 1 2 5 10 20 50"},
+		{"log decades", labels(logTicks(0.5, 20000)), "1 10 100 1000 10000"},
+		{"log narrow", labels(logTicks(3, 8)), "3 4 5 6 7 8"},
+	} {
+		if got := strings.Join(c.got, " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// Arbitrary inputs, missing and extreme values included, give a chart that parses or an error,
+// never a panic.
+func TestArbitraryInputsNeverPanic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func() float64 {
+		switch rng.IntN(10) {
+		case 0:
+			return math.NaN()
+		case 1:
+			return math.Inf(rng.IntN(2)*2 - 1)
+		case 2:
+			return 0
+		case 3:
+			return (rng.Float64() - 0.5) * 1e12
+		case 4:
+			return (rng.Float64() - 0.5) * 1e-9
+		default:
+			return rng.NormFloat64()
+		}
+	}
+	for i := range 150 {
+		n := rng.IntN(6)
+		rows := make([]Interval, n)
+		pts := make([]EventPoint, n)
+		cs := make([]CohortTeams, n)
+		var pre, post []float64
+		for j := range n {
+			rows[j] = Interval{Label: fmt.Sprint("m", j), Estimate: pick(), Low: pick(), High: pick()}
+			pts[j] = EventPoint{RelPeriod: rng.IntN(20) - 10, Estimate: pick(), Low: pick(), High: pick(), Suppressed: rng.IntN(4) == 0}
+			cs[j] = CohortTeams{Month: time.Date(2025, time.Month(1+rng.IntN(30)), 1, 0, 0, 0, 0, time.UTC), Teams: rng.IntN(8) - 1}
+			pre = append(pre, pick(), math.Abs(pick()))
+			post = append(post, pick())
+		}
+		for name, render := range map[string]func() (Chart, error){
+			"forest":       func() (Chart, error) { return Forest("t", "x", rows) },
+			"eventstudy":   func() (Chart, error) { return EventStudy("t", "y (%)", pts) },
+			"cohort":       func() (Chart, error) { return CohortTimeline("t", cs) },
+			"roi":          func() (Chart, error) { return ROIBreakdown("t", "EUR", rows, pick()) },
+			"distribution": func() (Chart, error) { return Distribution("t", "h", pre, post) },
+		} {
+			ch, err := render()
+			if err != nil {
+				if ch.SVG != nil {
+					t.Errorf("case %d %s: SVG with error %v", i, name, err)
+				}
+				continue
+			}
+			parseSVG(t, ch.SVG)
+			if bytes.Contains(ch.SVG, []byte("NaN")) || bytes.Contains(ch.SVG, []byte("Inf")) {
+				t.Errorf("case %d %s: NaN or Inf coordinates in the SVG", i, name)
+			}
+		}
 	}
 }

@@ -39,6 +39,7 @@ func monthName(i int) string {
 }
 
 func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
+	title = clean(title)
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("charts: cohort timeline %q: %w", title, ErrNoData)
 	}
@@ -80,7 +81,7 @@ func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
 		parts = append(parts, fmt.Sprintf("%s %d", names[i], counts[m]))
 	}
 
-	p := newPlot(title, "Month training was completed", "Teams trained (count)")
+	p := newPlot(wrap(title, 64), "Month training was completed", "Teams trained (count)")
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = colGrid
 	grid.Vertical.Color = nil
@@ -121,5 +122,5 @@ func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
 	if invalid > 0 {
 		fmt.Fprintf(&alt, " %d %s with a negative count left out.", invalid, plural(invalid, "entry", "entries"))
 	}
-	return &figure{p: p, w: width, h: 3.2 * vg.Inch, title: title, alt: alt.String()}, nil
+	return newFigure(p, 3.2*vg.Inch, title, alt.String()), nil
 }

@@ -45,6 +45,7 @@ func positive(vs []float64) (plotter.Values, int) {
 }
 
 func distribution(title, unit string, pre, post []float64) (*figure, error) {
+	title, unit = clean(title), clean(unit)
 	before, dropPre := positive(pre)
 	after, dropPost := positive(post)
 	if len(before) == 0 && len(after) == 0 {
@@ -61,7 +62,7 @@ func distribution(title, unit string, pre, post []float64) (*figure, error) {
 	if unit != "" {
 		axis = "Duration (" + unit + ", log scale)"
 	}
-	p := newPlot(title, "", axis)
+	p := newPlot(wrap(title, 64), "", axis)
 	// The values are drawn as log10 on a linear axis whose ticks are labelled with the original
 	// values: plot.LogScale misplaces a centred axis label (it centres it on the linear
 	// midpoint), and whiskers at 1.5 interquartile ranges suit skewed data better in log space.
@@ -126,5 +127,5 @@ func distribution(title, unit string, pre, post []float64) (*figure, error) {
 		fmt.Fprintf(&alt, " %d %s missing, zero or negative left out.", dropped, plural(dropped, "value", "values"))
 	}
 	alt.WriteString(" A before/after comparison does not isolate the effect of training.")
-	return &figure{p: p, w: width, h: 3.6 * vg.Inch, title: title, alt: alt.String()}, nil
+	return newFigure(p, 3.6*vg.Inch, title, alt.String()), nil
 }

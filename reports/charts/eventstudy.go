@@ -16,12 +16,17 @@ import (
 // EventStudy draws an effect by period relative to training: each period's estimate as a point
 // (grey before training, blue from the training period on) joined by a line, its interval as a
 // shaded band and error bar, a dashed line at zero and a vertical marker labelled "Training"
-// between period -1 and period 0. Values are relative changes as fractions shown as
-// percentages; yLabel names the quantity and gets " (%)" appended unless it has a % already.
+// between period -1 and period 0. A period is a month.
 //
-// Suppressed points and points without a finite estimate are not drawn and the Alt lists their
-// periods; a point whose bounds are missing is drawn without an interval. It returns ErrNoData
-// when no point can be drawn.
+// Values are drawn as given, in the unit yLabel names: the caller converts them (to percent,
+// percentage points, per-event units) and says so in the label, e.g. "Change (%)" or "Change
+// (percentage points)". The unit in the label's closing parentheses, when there is one, follows
+// every number in the Alt ("-19%", "-1.2 percentage points"). A point whose estimate and
+// bounds are all zero is described as the reference period.
+//
+// Suppressed points and points without a finite estimate are not drawn; the Alt and a note
+// under the axis list their periods. A point whose bounds are missing is drawn without an
+// interval. It returns ErrNoData when no point can be drawn.
 func EventStudy(title, yLabel string, pts []EventPoint) (Chart, error) {
 	f, err := eventStudy(title, yLabel, pts)
 	if err != nil {
@@ -31,6 +36,7 @@ func EventStudy(title, yLabel string, pts []EventPoint) (Chart, error) {
 }
 
 func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
+	title, yLabel = clean(title), clean(yLabel)
 	if len(pts) == 0 {
 		return nil, fmt.Errorf("charts: event study %q: %w", title, ErrNoData)
 	}
@@ -52,8 +58,19 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 		return nil, fmt.Errorf("charts: event study %q: every point is suppressed or missing: %w", title, ErrNoData)
 	}
 
-	p := newPlot(title, "Months since training (0 = month training was completed)", withUnit(yLabel, "%"))
-	p.Y.Tick.Marker = niceTicks(tickPct)
+	xLabel := "Months since training (0 = month training was completed)"
+	var notes []string
+	if len(suppressed) > 0 {
+		notes = append(notes, fmt.Sprintf("%s %s suppressed (too few people)", plural(len(suppressed), "month", "months"), strings.Join(suppressed, ", ")))
+	}
+	if len(missing) > 0 {
+		notes = append(notes, fmt.Sprintf("%s %s not estimated", plural(len(missing), "month", "months"), strings.Join(missing, ", ")))
+	}
+	if len(notes) > 0 {
+		xLabel += "\n" + wrap("Not shown: "+strings.Join(notes, "; "), 90)
+	}
+	p := newPlot(wrap(title, 64), xLabel, yLabel)
+	p.Y.Tick.Marker = niceTicks(trimNum)
 	p.X.Tick.Marker = plot.TickerFunc(integerTicks)
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = colGrid
@@ -184,17 +201,23 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 	p.Add(zero, marker, lbl)
 
 	var alt strings.Builder
-	fmt.Fprintf(&alt, "Relative change by month since training, with intervals; the dashed line at 0%% is no change and the training month is month 0. ")
+	unit := unitOf(yLabel)
+	val := func(v float64) string { return signed(v) + unit }
+	what := yLabel
+	if what == "" {
+		what = "Effect"
+	}
+	fmt.Fprintf(&alt, "%s by month since training, with intervals; the dashed line at 0 is no change and month 0 is the month training was completed. ", what)
 	describe := func(name string, es []EventPoint) {
 		var parts []string
 		for _, e := range es {
 			switch {
 			case e.Estimate == 0 && e.Low == 0 && e.High == 0:
-				parts = append(parts, fmt.Sprintf("month %d is the reference (0%%)", e.RelPeriod))
+				parts = append(parts, fmt.Sprintf("month %d is the reference (0)", e.RelPeriod))
 			case hasInterval(e.Estimate, e.Low, e.High):
-				parts = append(parts, fmt.Sprintf("month %d %s (interval %s to %s)", e.RelPeriod, pct(e.Estimate), pct(e.Low), pct(e.High)))
+				parts = append(parts, fmt.Sprintf("month %d %s (interval %s to %s)", e.RelPeriod, val(e.Estimate), val(e.Low), val(e.High)))
 			default:
-				parts = append(parts, fmt.Sprintf("month %d %s (interval not available)", e.RelPeriod, pct(e.Estimate)))
+				parts = append(parts, fmt.Sprintf("month %d %s (interval not available)", e.RelPeriod, val(e.Estimate)))
 			}
 		}
 		if len(parts) > 0 {
@@ -217,7 +240,40 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 	if len(missing) > 0 {
 		fmt.Fprintf(&alt, "Not shown, no estimate: %s %s. ", plural(len(missing), "month", "months"), strings.Join(missing, ", "))
 	}
-	return &figure{p: p, w: width, h: 3.6 * vg.Inch, title: title, alt: strings.TrimSpace(alt.String())}, nil
+	return newFigure(p, 3.6*vg.Inch, title, strings.TrimSpace(alt.String())), nil
+}
+
+// unitOf returns the unit named in label's closing parentheses, ready to follow a number: "%"
+// for "Change (%)", " percentage points" for "Change (percentage points)", "" for none.
+func unitOf(label string) string {
+	label = strings.TrimSpace(label)
+	if !strings.HasSuffix(label, ")") {
+		return ""
+	}
+	i := strings.LastIndex(label, "(")
+	if i < 0 {
+		return ""
+	}
+	u := strings.TrimSpace(label[i+1 : len(label)-1])
+	switch u {
+	case "":
+		return ""
+	case "%":
+		return "%"
+	}
+	return " " + u
+}
+
+// signed formats v to three significant digits with its sign: +4.5, -19.1, 0, -120.
+func signed(v float64) string {
+	s := sig(v)
+	if s == "0" || s == "-0" {
+		return "0"
+	}
+	if !strings.HasPrefix(s, "-") {
+		s = "+" + s
+	}
+	return s
 }
 
 // reverse returns xys in reverse order.

@@ -27,12 +27,14 @@ func Forest(title, xLabel string, rows []Interval) (Chart, error) {
 }
 
 func forest(title, xLabel string, rows []Interval) (*figure, error) {
+	title, xLabel = clean(title), clean(xLabel)
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("charts: forest plot %q: %w", title, ErrNoData)
 	}
 	var kept []Interval
 	var omitted, noInterval []string
 	for _, r := range rows {
+		r.Label = clean(r.Label)
 		switch {
 		case !finite(r.Estimate):
 			omitted = append(omitted, r.Label)
@@ -47,7 +49,11 @@ func forest(title, xLabel string, rows []Interval) (*figure, error) {
 		return nil, fmt.Errorf("charts: forest plot %q: no row has an estimate: %w", title, ErrNoData)
 	}
 
-	p := newPlot(title, withUnit(xLabel, "%"), "")
+	xLabel = withUnit(xLabel, "%")
+	if len(omitted) > 0 {
+		xLabel += "\n" + wrap("Not shown (no estimate): "+strings.Join(omitted, ", "), 90)
+	}
+	p := newPlot(wrap(title, 64), xLabel, "")
 	p.X.Tick.Marker = niceTicks(tickPct)
 	grid := plotter.NewGrid()
 	grid.Vertical.Color = colGrid
@@ -65,10 +71,10 @@ func forest(title, xLabel string, rows []Interval) (*figure, error) {
 		if hasInterval(r.Estimate, r.Low, r.High) {
 			bars = append(bars, plotter.XY{X: r.Estimate, Y: y})
 			errs = append(errs, struct{ Low, High float64 }{r.Estimate - r.Low, r.High - r.Estimate})
-			names[n-1-i] = fmt.Sprintf("%s\n%s (%s to %s)", r.Label, pct(r.Estimate), pct(r.Low), pct(r.High))
+			names[n-1-i] = fmt.Sprintf("%s\n%s (%s to %s)", wrap(r.Label, labelWidth), pct(r.Estimate), pct(r.Low), pct(r.High))
 			sentences = append(sentences, fmt.Sprintf("%s %s (interval %s to %s)", r.Label, pct(r.Estimate), pct(r.Low), pct(r.High)))
 		} else {
-			names[n-1-i] = fmt.Sprintf("%s\n%s (no interval)", r.Label, pct(r.Estimate))
+			names[n-1-i] = fmt.Sprintf("%s\n%s (no interval)", wrap(r.Label, labelWidth), pct(r.Estimate))
 			sentences = append(sentences, fmt.Sprintf("%s %s (interval not available)", r.Label, pct(r.Estimate)))
 		}
 	}
@@ -105,8 +111,8 @@ func forest(title, xLabel string, rows []Interval) (*figure, error) {
 	if len(omitted) > 0 {
 		fmt.Fprintf(&alt, " Not shown, no estimate: %s.", strings.Join(omitted, ", "))
 	}
-	h := vg.Inch + vg.Length(n)*0.5*vg.Inch
-	return &figure{p: p, w: width, h: h, title: title, alt: alt.String()}, nil
+	h := vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.16*vg.Inch
+	return newFigure(p, h, title, alt.String()), nil
 }
 
 // xErrors pairs points with their horizontal errors for plotter.NewXErrorBars.
@@ -119,6 +125,18 @@ type xErrors struct {
 type yErrors struct {
 	plotter.XYs
 	plotter.YErrors
+}
+
+// labelWidth is the most runes on one line of a row label; longer labels wrap.
+const labelWidth = 32
+
+// extraLines counts the lines of row labels beyond two per row.
+func extraLines(names []string) int {
+	n := 0
+	for _, s := range names {
+		n += max(strings.Count(s, "\n")-1, 0)
+	}
+	return n
 }
 
 // withUnit appends " (unit)" to label unless the label already mentions the unit.

@@ -24,22 +24,23 @@ func TestForestExample(t *testing.T) {
 	writeExample(t, "forest", f)
 }
 
+// eventPts are in percent, as the report passes them (yLabel "... (%)").
 var eventPts = []EventPoint{
-	{RelPeriod: -4, Estimate: 0.03, Low: -0.08, High: 0.14},
-	{RelPeriod: -3, Estimate: -0.01, Low: -0.10, High: 0.08},
-	{RelPeriod: -2, Estimate: 0.02, Low: -0.06, High: 0.10},
+	{RelPeriod: -4, Estimate: 3, Low: -8, High: 14},
+	{RelPeriod: -3, Estimate: -1, Low: -10, High: 8},
+	{RelPeriod: -2, Estimate: 2, Low: -6, High: 10},
 	{RelPeriod: -1, Estimate: 0, Low: 0, High: 0},
-	{RelPeriod: 0, Estimate: -0.06, Low: -0.15, High: 0.03},
-	{RelPeriod: 1, Estimate: -0.14, Low: -0.25, High: -0.03},
-	{RelPeriod: 2, Estimate: -0.19, Low: -0.31, High: -0.07},
-	{RelPeriod: 3, Estimate: -0.22, Low: math.NaN(), High: -0.05},
-	{RelPeriod: 4, Estimate: -0.24, Low: -0.40, High: -0.08},
-	{RelPeriod: 5, Estimate: -0.2, Low: -0.4, High: 0.0, Suppressed: true},
-	{RelPeriod: 6, Estimate: -0.25, Low: -0.45, High: -0.05},
+	{RelPeriod: 0, Estimate: -6, Low: -15, High: 3},
+	{RelPeriod: 1, Estimate: -14, Low: -25, High: -3},
+	{RelPeriod: 2, Estimate: -19, Low: -31, High: -7},
+	{RelPeriod: 3, Estimate: -22, Low: math.NaN(), High: -5},
+	{RelPeriod: 4, Estimate: -24, Low: -40, High: -8},
+	{RelPeriod: 5, Estimate: -20, Low: -40, High: 0, Suppressed: true},
+	{RelPeriod: 6, Estimate: -25, Low: -45, High: -5},
 }
 
 func TestEventStudyExample(t *testing.T) {
-	f, err := eventStudy("Incident resolution time by month since training", "Change in resolution time", eventPts)
+	f, err := eventStudy("Incident resolution time by month since training", "Change in resolution time (%)", eventPts)
 	if err != nil {
 		t.Fatal(err)
 	}

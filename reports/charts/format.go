@@ -199,3 +199,52 @@ func logTicks(min, max float64) []plot.Tick {
 	}
 	return ts
 }
+
+// clean makes a string from the data safe to draw as XML text: invalid UTF-8 becomes U+FFFD,
+// tabs and carriage returns become spaces, and characters XML 1.0 forbids (other control
+// characters, U+FFFE, U+FFFF) are dropped. Newlines stay (they break lines). Markup characters
+// are left alone: vgsvg and render escape them.
+func clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t' || r == '\r':
+			return ' '
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// wrap breaks s into lines of at most n runes at spaces; a word longer than n is cut.
+func wrap(s string, n int) string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		var line []rune
+		for _, w := range strings.Fields(para) {
+			word := []rune(w)
+			for len(word) > n {
+				if len(line) > 0 {
+					lines = append(lines, string(line))
+					line = nil
+				}
+				lines = append(lines, string(word[:n]))
+				word = word[n:]
+			}
+			switch {
+			case len(line) == 0:
+				line = word
+			case len(line)+1+len(word) <= n:
+				line = append(append(line, ' '), word...)
+			default:
+				lines = append(lines, string(line))
+				line = word
+			}
+		}
+		lines = append(lines, string(line))
+	}
+	return strings.Join(lines, "\n")
+}

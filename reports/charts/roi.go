@@ -26,12 +26,14 @@ func ROIBreakdown(title, currency string, rows []Interval, cost float64) (Chart,
 }
 
 func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figure, error) {
+	title, currency = clean(title), clean(currency)
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("charts: ROI breakdown %q: %w", title, ErrNoData)
 	}
 	var kept []Interval
 	var omitted []string
 	for _, r := range rows {
+		r.Label = clean(r.Label)
 		if finite(r.Estimate) {
 			kept = append(kept, r)
 		} else {
@@ -48,7 +50,11 @@ func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figur
 		return currency + " " + grouped(v)
 	}
 
-	p := newPlot(title, withUnit("Benefit", currency), "")
+	xLabel := withUnit("Benefit", currency)
+	if len(omitted) > 0 {
+		xLabel += "\n" + wrap("Not shown (no estimate): "+strings.Join(omitted, ", "), 90)
+	}
+	p := newPlot(wrap(title, 64), xLabel, "")
 	p.X.Tick.Marker = niceTicks(compact)
 	grid := plotter.NewGrid()
 	grid.Vertical.Color = colGrid
@@ -67,10 +73,10 @@ func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figur
 		if hasInterval(r.Estimate, r.Low, r.High) {
 			bars = append(bars, plotter.XY{X: r.Estimate, Y: float64(y)})
 			errs = append(errs, struct{ Low, High float64 }{r.Estimate - r.Low, r.High - r.Estimate})
-			names[y] = fmt.Sprintf("%s\n%s (%s to %s)", r.Label, money(r.Estimate), grouped(r.Low), grouped(r.High))
+			names[y] = fmt.Sprintf("%s\n%s (%s to %s)", wrap(r.Label, labelWidth), money(r.Estimate), grouped(r.Low), grouped(r.High))
 			sentences = append(sentences, fmt.Sprintf("%s %s (interval %s to %s)", r.Label, money(r.Estimate), money(r.Low), money(r.High)))
 		} else {
-			names[y] = fmt.Sprintf("%s\n%s (no interval)", r.Label, money(r.Estimate))
+			names[y] = fmt.Sprintf("%s\n%s (no interval)", wrap(r.Label, labelWidth), money(r.Estimate))
 			sentences = append(sentences, fmt.Sprintf("%s %s (interval not available)", r.Label, money(r.Estimate)))
 		}
 	}
@@ -138,6 +144,6 @@ func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figur
 	if len(omitted) > 0 {
 		fmt.Fprintf(&alt, " Not shown, no estimate: %s.", strings.Join(omitted, ", "))
 	}
-	h := 1.2*vg.Inch + vg.Length(n)*0.5*vg.Inch
-	return &figure{p: p, w: width, h: h, title: title, alt: alt.String()}, nil
+	h := 1.2*vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.16*vg.Inch
+	return newFigure(p, h, title, alt.String()), nil
 }
