@@ -519,7 +519,7 @@ func TestArbitraryInputsNeverPanic(t *testing.T) {
 			return rng.NormFloat64()
 		}
 	}
-	for i := range 150 {
+	for i := range 100 {
 		n := rng.IntN(6)
 		rows := make([]Interval, n)
 		pts := make([]EventPoint, n)

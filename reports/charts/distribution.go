@@ -119,6 +119,11 @@ func distribution(title, unit string, pre, post []float64) (*figure, error) {
 	p.NominalX(names...)
 	p.Y.Padding = vg.Points(5) // NominalX pads by half the first label; the X range has room
 	p.X.Min, p.X.Max = -0.6, 1.6
+	// At least one decade, so that the axis has labelled ticks to read values against.
+	if span := p.Y.Max - p.Y.Min; span < 1 {
+		mid := (p.Y.Max + p.Y.Min) / 2
+		p.Y.Min, p.Y.Max = mid-0.5, mid+0.5
+	}
 	pad(&p.Y, 0.04)
 
 	var alt strings.Builder
