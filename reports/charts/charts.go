@@ -95,6 +95,15 @@ var (
 // viewBox scales it down on a phone.
 const width = 6.5 * vg.Inch
 
+// Text sizes in points. At the drawn width of 6.5 inches a phone shows a chart at about three
+// quarters of its size, so the tick labels still read at about 8 CSS pixels.
+const (
+	sizeTitle = 14
+	sizeLabel = 12
+	sizeTick  = 11
+	sizeNote  = 11
+)
+
 // sans is the face every text of every chart uses.
 var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 
@@ -103,21 +112,21 @@ var sans = font.Font{Typeface: "Liberation", Variant: "Sans"}
 func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font = font.From(sans, 13)
+	p.Title.TextStyle.Font = font.From(sans, sizeTitle)
 	p.Title.TextStyle.Font.Weight = xfnt.WeightBold
 	p.Title.Padding = vg.Points(8)
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sans, 11)
+		a.Label.TextStyle.Font = font.From(sans, sizeLabel)
 		a.Label.TextStyle.Color = colGrey
 		a.Label.Padding = vg.Points(4)
-		a.Tick.Label.Font = font.From(sans, 10)
+		a.Tick.Label.Font = font.From(sans, sizeTick)
 		a.LineStyle.Color = colGrey
 		a.Tick.LineStyle.Color = colGrey
 		a.Tick.Length = vg.Points(4)
 	}
-	p.Legend.TextStyle.Font = font.From(sans, 10)
+	p.Legend.TextStyle.Font = font.From(sans, sizeTick)
 	return p
 }
 
@@ -158,7 +167,7 @@ type figure struct {
 // newFigure returns the figure of p, h high plus room for every line of its title and x-axis
 // label beyond the first.
 func newFigure(p *plot.Plot, h vg.Length, title, alt string) *figure {
-	extra := strings.Count(p.Title.Text, "\n")*16 + strings.Count(p.X.Label.Text, "\n")*14
+	extra := strings.Count(p.Title.Text, "\n")*18 + strings.Count(p.X.Label.Text, "\n")*15
 	return &figure{p: p, w: width, h: h + vg.Points(float64(extra)), title: title, alt: alt}
 }
 
@@ -173,6 +182,42 @@ func (f *figure) draw(c vg.CanvasSizer) {
 	f.p.Draw(draw.Crop(draw.New(c), margin, -margin, margin, -margin))
 }
 
+// measuring is a vgsvg canvas that records the width of every string it draws, in order, as
+// laid out with the embedded Liberation metrics.
+type measuring struct {
+	*vgsvg.Canvas
+	widths []vg.Length
+}
+
+// FillString records the string's width and draws it.
+func (m *measuring) FillString(f font.Face, pt vg.Point, s string) {
+	m.widths = append(m.widths, f.Width(s))
+	m.Canvas.FillString(f, pt, s)
+}
+
+var textTag = []byte("<text ")
+
+// fixTextLengths gives the i-th <text> element of b the textLength widths[i] (with
+// lengthAdjust="spacingAndGlyphs"): a browser without Liberation Sans or a metric-compatible
+// font (Arial, Helvetica) then stretches or squeezes its fallback font to the width the layout
+// was computed with, so that labels keep their alignment and do not overlap. vgsvg writes one
+// <text> per FillString and escapes its content, so "<text " occurs only as those tags.
+func fixTextLengths(b []byte, widths []vg.Length) ([]byte, error) {
+	if n := bytes.Count(b, textTag); n != len(widths) {
+		return nil, fmt.Errorf("%d <text> elements for %d strings drawn", n, len(widths))
+	}
+	out := make([]byte, 0, len(b)+len(widths)*48)
+	for _, w := range widths {
+		i := bytes.Index(b, textTag)
+		out = append(out, b[:i+len(textTag)]...)
+		b = b[i+len(textTag):]
+		if w > 0 {
+			out = fmt.Appendf(out, `textLength="%.5g" lengthAdjust="spacingAndGlyphs" `, w.Points())
+		}
+	}
+	return append(out, b...), nil
+}
+
 // render draws f and returns the chart: the vgsvg document with its prolog
 // removed, sized to its container, fonts named with generic fallbacks, and the title and alt
 // text as its accessible name and description. A panic inside the plotting library (it panics
@@ -180,10 +225,11 @@ func (f *figure) draw(c vg.CanvasSizer) {
 func render(f *figure, title, alt string) (ch Chart, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			ch = Chart{}
 			err = fmt.Errorf("charts: drawing %q: %v", title, r)
 		}
 	}()
-	c := vgsvg.NewWith(vgsvg.UseWH(f.w, f.h))
+	c := &measuring{Canvas: vgsvg.NewWith(vgsvg.UseWH(f.w, f.h))}
 	f.draw(c)
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
@@ -204,6 +250,9 @@ func render(f *figure, title, alt string) (ch Chart, err error) {
 	// The xlink namespace only serves embedded images, which no chart draws.
 	b = xlinkNS.ReplaceAll(b, nil)
 	b = bytes.ReplaceAll(b, fontLib, fontStack)
+	if b, err = fixTextLengths(b, c.widths); err != nil {
+		return Chart{}, fmt.Errorf("charts: %q: %w", title, err)
+	}
 	// <title> and <desc> right after the opening tag: the chart's accessible name and description.
 	end := bytes.IndexByte(b, '>')
 	var meta bytes.Buffer

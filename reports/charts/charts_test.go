@@ -139,6 +139,9 @@ func checkSafe(t *testing.T, ch Chart, title string, texts ...string) parsed {
 	if bytes.Contains(ch.SVG, []byte("font-family:Liberation")) {
 		t.Errorf("SVG names a font family without fallback")
 	}
+	if n, m := bytes.Count(ch.SVG, []byte("<text ")), bytes.Count(ch.SVG, []byte(`lengthAdjust="spacingAndGlyphs"`)); n == 0 || n != m {
+		t.Errorf("%d <text> elements, %d with a textLength", n, m)
+	}
 	if p.names["title"] != 1 || p.names["desc"] != 1 {
 		t.Errorf("want one <title> and one <desc>, got %d and %d", p.names["title"], p.names["desc"])
 	}

@@ -99,7 +99,7 @@ func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
 		return nil, fmt.Errorf("charts: cohort timeline %q: bar labels: %w", title, err)
 	}
 	for i := range lb.TextStyle {
-		lb.TextStyle[i] = labelStyle(10, colGrey)
+		lb.TextStyle[i] = labelStyle(sizeNote, colGrey)
 		lb.TextStyle[i].XAlign = draw.XCenter
 	}
 	lb.Offset = vg.Point{Y: vg.Points(3)}

@@ -195,7 +195,7 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 	if err != nil {
 		return nil, fmt.Errorf("charts: event study %q: training label: %w", title, err)
 	}
-	lbl.TextStyle[0] = labelStyle(10, colGrey)
+	lbl.TextStyle[0] = labelStyle(sizeNote, colGrey)
 	lbl.TextStyle[0].YAlign = draw.YTop
 	lbl.Offset = vg.Point{X: vg.Points(4)}
 	p.Add(zero, marker, lbl)

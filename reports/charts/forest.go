@@ -111,7 +111,7 @@ func forest(title, xLabel string, rows []Interval) (*figure, error) {
 	if len(omitted) > 0 {
 		fmt.Fprintf(&alt, " Not shown, no estimate: %s.", strings.Join(omitted, ", "))
 	}
-	h := vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.16*vg.Inch
+	h := vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.18*vg.Inch
 	return newFigure(p, h, title, alt.String()), nil
 }
 

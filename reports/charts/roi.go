@@ -115,7 +115,7 @@ func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figur
 		if err != nil {
 			return nil, fmt.Errorf("charts: ROI breakdown %q: cost label: %w", title, err)
 		}
-		lbl.TextStyle[0] = labelStyle(10, colRed)
+		lbl.TextStyle[0] = labelStyle(sizeNote, colRed)
 		lbl.TextStyle[0].YAlign = draw.YTop
 		lbl.Offset = vg.Point{X: vg.Points(4)}
 		// Right of the line when it sits in the left half of the axis, left of it otherwise.
@@ -144,6 +144,6 @@ func roiBreakdown(title, currency string, rows []Interval, cost float64) (*figur
 	if len(omitted) > 0 {
 		fmt.Fprintf(&alt, " Not shown, no estimate: %s.", strings.Join(omitted, ", "))
 	}
-	h := 1.2*vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.16*vg.Inch
+	h := 1.2*vg.Inch + vg.Length(n)*0.5*vg.Inch + vg.Length(extraLines(names))*0.18*vg.Inch
 	return newFigure(p, h, title, alt.String()), nil
 }
