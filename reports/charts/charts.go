@@ -4,15 +4,21 @@
 // Every chart comes back as a Chart: a title, a text alternative (Alt) that states the numbers
 // the chart shows, and the SVG bytes. The SVG is one <svg> element with a viewBox and
 // width="100%" (it scales to its container, a phone's width included), no XML prolog, no
-// script, no external reference: its fonts are named (Liberation Sans, with the metric-compatible
-// Arial/Helvetica and the generic sans-serif as fallbacks) rather than fetched or embedded, so a
-// chart weighs a few kilobytes. Every string that comes from the data (metric titles, team
-// names, units) is escaped by vgsvg as text; the Title and Alt placed in the SVG's <title> and
-// <desc> are escaped here.
+// script, no external reference, and a <title> and <desc> (the Title and Alt) that make it an
+// accessible image. Its fonts are named, not fetched or embedded (a chart weighs about 10 kB):
+// Liberation Sans, then the metric-compatible Arial and Helvetica, then the generic sans-serif;
+// every <text> carries the textLength of its Liberation layout, so that any other fallback font
+// is fitted to the same width and labels keep their alignment. Every string from the data
+// (metric titles, team names, units) is cleaned of characters XML cannot hold and escaped.
+//
+// Units: Forest reads relative changes as fractions (-0.21, drawn as -21%); EventStudy draws
+// its values as given, in the unit its yLabel names; ROIBreakdown reads money in the currency
+// named; Distribution reads durations in the unit named.
 //
 // Values may be NaN or infinite (a missing bound, an estimate that could not be computed): such
-// a point or interval is left out of the drawing and the Alt says so. An input with nothing to
-// draw returns ErrNoData. The same input gives the same bytes.
+// a point or interval is left out of the drawing, and the Alt and a note under the axis say so.
+// An input with nothing to draw returns ErrNoData. The same input gives the same bytes, and the
+// functions are safe for concurrent use.
 package charts
 
 import (

@@ -556,3 +556,33 @@ func TestArbitraryInputsNeverPanic(t *testing.T) {
 		}
 	}
 }
+
+// Charts may be drawn from several goroutines at once (the report renders them in parallel):
+// every rendering equals the sequential one. Run with -race to check for data races.
+func TestConcurrentRendering(t *testing.T) {
+	want := make([][]byte, len(each))
+	for i, c := range each {
+		ch, err := c.render()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = ch.SVG
+	}
+	errs := make(chan error, 4*len(each))
+	for range 4 {
+		for i, c := range each {
+			go func() {
+				ch, err := c.render()
+				if err == nil && !bytes.Equal(ch.SVG, want[i]) {
+					err = fmt.Errorf("%s: concurrent rendering differs", c.name)
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 4 * len(each) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
