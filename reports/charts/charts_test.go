@@ -417,6 +417,23 @@ func TestMissingValues(t *testing.T) {
 	})
 }
 
+func TestCohortTimelineOfPeople(t *testing.T) {
+	ch, err := CohortTimelineOf("People trained, by month of completion", "person", "people", []CohortTeams{
+		{Month: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC), Teams: 1},
+		{Month: time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC), Teams: 6},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSafe(t, ch, "People trained, by month of completion", "People trained (count)", "Mar 2026", "Apr 2026")
+	if !strings.HasPrefix(ch.Alt, "7 people trained between Mar 2026 and Apr 2026, most in Apr 2026 (6).") {
+		t.Errorf("Alt: %s", ch.Alt)
+	}
+	if bytes.Contains(ch.SVG, []byte("Teams")) {
+		t.Errorf("a chart of people speaks of teams")
+	}
+}
+
 func TestCohortTimelineRefusesADecadeOfMonths(t *testing.T) {
 	_, err := CohortTimeline("t", []CohortTeams{
 		{Month: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), Teams: 1},

@@ -14,13 +14,20 @@ import (
 
 // CohortTimeline draws the number of teams trained in each month as bars, one bar per calendar
 // month from the first to the last month given (months between them with no team show as zero;
-// several entries for one month are added up), each bar labelled with its count (zeros too). Only the
-// year and month of CohortTeams.Month count, read in UTC.
+// several entries for one month are added up), each bar labelled with its count (zeros too).
+// Only the year and month of CohortTeams.Month count, read in UTC.
 //
 // Entries with a negative count are left out and the Alt says so. It returns ErrNoData when no
 // entry is left.
 func CohortTimeline(title string, cs []CohortTeams) (Chart, error) {
-	f, err := cohortTimeline(title, cs)
+	return CohortTimelineOf(title, "team", "teams", cs)
+}
+
+// CohortTimelineOf is CohortTimeline for units other than teams: one and many name the unit
+// counted, e.g. "person" and "people" when the analysis unit is a person; CohortTeams.Teams then
+// holds that count. The y axis reads "People trained (count)".
+func CohortTimelineOf(title, one, many string, cs []CohortTeams) (Chart, error) {
+	f, err := cohortTimeline(title, one, many, cs)
 	if err != nil {
 		return Chart{}, err
 	}
@@ -38,8 +45,11 @@ func monthName(i int) string {
 	return time.Date(i/12, time.Month(i%12+1), 1, 0, 0, 0, 0, time.UTC).Format("Jan 2006")
 }
 
-func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
-	title = clean(title)
+func cohortTimeline(title, one, many string, cs []CohortTeams) (*figure, error) {
+	title, one, many = clean(title), clean(one), clean(many)
+	if one == "" || many == "" {
+		one, many = "team", "teams"
+	}
 	if len(cs) == 0 {
 		return nil, fmt.Errorf("charts: cohort timeline %q: %w", title, ErrNoData)
 	}
@@ -81,7 +91,7 @@ func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
 		parts = append(parts, fmt.Sprintf("%s %d", names[i], counts[m]))
 	}
 
-	p := newPlot(wrap(title, 64), "Month training was completed", "Teams trained (count)")
+	p := newPlot(wrap(title, 64), "Month training was completed", capitalise(many)+" trained (count)")
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color = colGrid
 	grid.Vertical.Color = nil
@@ -118,9 +128,17 @@ func cohortTimeline(title string, cs []CohortTeams) (*figure, error) {
 
 	var alt strings.Builder
 	fmt.Fprintf(&alt, "%d %s trained between %s and %s, most in %s (%d). By month: %s.",
-		total, plural(total, "team", "teams"), monthName(lo), monthName(hi), monthName(peak), counts[peak], strings.Join(parts, ", "))
+		total, plural(total, one, many), monthName(lo), monthName(hi), monthName(peak), counts[peak], strings.Join(parts, ", "))
 	if invalid > 0 {
 		fmt.Fprintf(&alt, " %d %s with a negative count left out.", invalid, plural(invalid, "entry", "entries"))
 	}
 	return newFigure(p, 3.2*vg.Inch, title, alt.String()), nil
+}
+
+// capitalise returns s with its first letter in upper case.
+func capitalise(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }

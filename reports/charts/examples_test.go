@@ -50,7 +50,7 @@ func TestEventStudyExample(t *testing.T) {
 
 func TestCohortExample(t *testing.T) {
 	m := func(y int, mo time.Month) time.Time { return time.Date(y, mo, 15, 0, 0, 0, 0, time.UTC) }
-	f, err := cohortTimeline("Teams trained by month", []CohortTeams{
+	f, err := cohortTimeline("Teams trained by month", "team", "teams", []CohortTeams{
 		{Month: m(2026, 1), Teams: 2}, {Month: m(2026, 2), Teams: 3}, {Month: m(2026, 4), Teams: 5},
 		{Month: m(2026, 5), Teams: 1}, {Month: m(2026, 5), Teams: 2}, {Month: m(2026, 6), Teams: 4},
 	})

@@ -14,7 +14,7 @@ func TestStressExamples(t *testing.T) {
 	for i := range 20 {
 		cs = append(cs, CohortTeams{Month: time.Date(2025, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC), Teams: (i * 7) % 5})
 	}
-	c, err := cohortTimeline("Teams trained, by month their lead completed the program", cs)
+	c, err := cohortTimeline("Teams trained, by month their lead completed the program", "team", "teams", cs)
 	if err != nil {
 		t.Fatal(err)
 	}
