@@ -295,7 +295,8 @@ func fmtP(x float64) string {
 	return fmt.Sprintf("%.3f", x)
 }
 
-// personIdentifiers lists every name, email, login and account id of the simulated people.
+// personIdentifiers lists every name, email, login and account id of the simulated people (a
+// numeric GitHub id as its canonical account id).
 func personIdentifiers(o *org.Org) []string {
 	var ids []string
 	add := func(s string) {
@@ -313,7 +314,8 @@ func personIdentifiers(o *org.Org) []string {
 			add(g.Login)
 			add(g.Name)
 			add(g.CommitEmail)
-			add(strconv.FormatInt(g.ID, 10))
+			// A numeric id cannot be told from a number in a chart; its canonical account id can.
+			add("github:account:" + strconv.FormatInt(g.ID, 10))
 		}
 		if j := p.Jira; j != nil {
 			add(j.AccountID)
@@ -421,8 +423,8 @@ type browserPage struct {
 }
 
 // openInBrowser opens file in headless Chromium with a viewport of width, and records its
-// console, its network requests, its charts and its text, and a full-page screenshot.
-func openInBrowser(t *testing.T, file string, width int64) browserPage {
+// console, its network requests, its charts and its text, and a screenshot of the first screen.
+func openInBrowser(t *testing.T, file string, width, height int64) browserPage {
 	t.Helper()
 	exe, err := pdf.FindBrowser("")
 	if err != nil {
@@ -472,7 +474,7 @@ func openInBrowser(t *testing.T, file string, width int64) browserPage {
 		_, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{})
 		return err
 	})
-	if err := chromedp.Do(bctx, enable, chromedp.EmulateViewport(width, 900), chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
+	if err := chromedp.Do(bctx, enable, chromedp.EmulateViewport(width, height), chromedp.Navigate(u), chromedp.WaitReady(chromedp.CSS("body"))); err != nil {
 		t.Fatal(err)
 	}
 	if bp.charts, err = chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('figure.chart svg').length`)); err != nil {
@@ -484,7 +486,7 @@ func openInBrowser(t *testing.T, file string, width int64) browserPage {
 	if bp.text, err = chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`)); err != nil {
 		t.Fatal(err)
 	}
-	if bp.shot, err = chromedp.Run(bctx, chromedp.FullScreenshot(100)); err != nil {
+	if bp.shot, err = chromedp.Run(bctx, chromedp.CaptureScreenshot()); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond) // let late events arrive
@@ -497,7 +499,7 @@ func openInBrowser(t *testing.T, file string, width int64) browserPage {
 // the file itself, every chart of the report present, no script; saves a screenshot.
 func TestReportInBrowser(t *testing.T) {
 	f := getFixture(t)
-	bp := openInBrowser(t, f.paths.HTML, 1100)
+	bp := openInBrowser(t, f.paths.HTML, 1100, 1600)
 	for _, m := range bp.console {
 		t.Errorf("console: %s", m)
 	}
@@ -520,7 +522,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("the page's text lacks the summary")
 	}
 	saveShot(t, "report-html.png", bp.shot)
-	phone := openInBrowser(t, f.paths.HTML, 390)
+	phone := openInBrowser(t, f.paths.HTML, 390, 844)
 	if len(phone.console) != 0 || phone.charts != want {
 		t.Errorf("phone width: console %v, %d charts", phone.console, phone.charts)
 	}
@@ -590,5 +592,60 @@ func TestReportWithoutBrowser(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("%s not written: %v", name, err)
 		}
+	}
+}
+
+// TestReportEscapesData renders the demo's report with a team named like a script and a source
+// named like an image tag: the browser runs nothing, shows both as text, and the Markdown and
+// JSON carry neither as markup.
+func TestReportEscapesData(t *testing.T) {
+	f := getFixture(t)
+	ctx := context.Background()
+	st, err := store.OpenReadOnly(ctx, f.cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := Load(ctx, st, f.cfg, f.res.Period, time.Now())
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const team = `<script>alert(1)</script>`
+	const source = `"><img src=x onerror=alert(2)>`
+	named := false
+	for i := range in.Exposure {
+		if in.Exposure[i].Status == "treated" && !named {
+			in.Exposure[i].Team, named = team, true
+		}
+	}
+	if !named || len(in.Data.Sources) == 0 {
+		t.Fatal("no treated team or no source to rename")
+	}
+	in.Data.Sources[0].Source = source
+	out := t.TempDir()
+	p, err := Write(ctx, report.Build(*in), out, []string{"html", "md", "json", "csv"}, pdf.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := read(t, p.HTML)
+	if strings.Contains(h, team) || strings.Contains(h, "<img") {
+		t.Errorf("report.html holds the markup unescaped")
+	}
+	m := read(t, p.Markdown)
+	if strings.Contains(m, "<script") || strings.Contains(m, "<img") {
+		t.Errorf("report.md holds the markup unescaped")
+	}
+	if j := read(t, p.JSON); strings.Contains(j, "<script") || strings.Contains(j, "<img") {
+		t.Errorf("report.json holds the markup unescaped")
+	}
+	bp := openInBrowser(t, p.HTML, 1100, 900)
+	if bp.scripts != 0 {
+		t.Errorf("%d script elements in the page", bp.scripts)
+	}
+	for _, m := range bp.console {
+		t.Errorf("console: %s", m)
+	}
+	if !strings.Contains(bp.text, team) || !strings.Contains(bp.text, source) {
+		t.Errorf("the names are not shown as text")
 	}
 }

@@ -178,6 +178,11 @@ func withRelative(e EstimateRow) Effect {
 	if math.IsNaN(out.RelLow) || math.IsNaN(out.RelHigh) {
 		out.Relative, out.RelLow, out.RelHigh = math.NaN(), math.NaN(), math.NaN()
 	}
+	// A share or a rate cannot fall below zero: a relative bound under −100% says only that the
+	// interval reaches past what is possible, so it stops at −100% (ci_low keeps it whole).
+	if e.Scale != "log" && out.RelLow < -1 {
+		out.RelLow = -1
+	}
 	return out
 }
 
@@ -204,7 +209,7 @@ func eventStudy(h Effect, rows []EstimateRow) ([]charts.EventPoint, string) {
 		case h.Scale == "log":
 			return 100 * math.Expm1(x)
 		case scale == "percent":
-			return 100 * x / level
+			return 100 * math.Max(x/level, -1) // a share or rate stops at −100%
 		case h.Scale == "share":
 			return 100 * x
 		}

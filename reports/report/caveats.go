@@ -148,7 +148,7 @@ func summary(r *Report) []string {
 		s = append(s, f.Sentence)
 	}
 	if r.ROI.Available {
-		s = append(s, r.ROI.Sentences...)
+		s = append(s, r.ROI.Headline)
 	}
 	return s
 }
@@ -165,10 +165,11 @@ func buildCharts(in Input, r *Report) Charts {
 		if f.Verdict == Suppressed || math.IsNaN(h.Relative) {
 			continue
 		}
-		rows = append(rows, charts.Interval{Label: f.Title, Estimate: 100 * h.Relative, Low: 100 * h.RelLow, High: 100 * h.RelHigh})
+		rows = append(rows, charts.Interval{Label: f.Title, Estimate: h.Relative, Low: h.RelLow, High: h.RelHigh})
 	}
 	if len(rows) > 0 {
-		ch, err := charts.Forest(fmt.Sprintf("Effect of the training, %s", r.Period), "change vs comparison units (%)", rows)
+		_, comparison := Who(r.Unit, r.Control)
+		ch, err := charts.Forest(fmt.Sprintf("Effect of the training on every measure, %s", r.Period), "Change vs. "+comparison+" (%)", rows)
 		if err != nil {
 			fail("forest", err)
 		} else {
@@ -179,11 +180,11 @@ func buildCharts(in Input, r *Report) Charts {
 		if f.Verdict == Suppressed || len(f.EventStudy) == 0 {
 			continue
 		}
-		y := "change (%)"
+		y := "Change (%)"
 		if f.EventScale == "points" {
-			y = "change (percentage points)"
+			y = "Change (percentage points)"
 			if f.Headline.Scale == "rate" {
-				y = "change (per event)"
+				y = "Change (per event)"
 			}
 		}
 		ch, err := charts.EventStudy(f.Title+": effect by months since training", y, f.EventStudy)
@@ -198,11 +199,11 @@ func buildCharts(in Input, r *Report) Charts {
 		for _, co := range r.Program.Cohorts {
 			cs = append(cs, charts.CohortTeams{Month: co.Month, Teams: co.Units})
 		}
-		title := "Teams trained, by month their lead completed the program"
+		title, one, many := "Teams trained, by month their lead completed the program", "team", "teams"
 		if in.Unit == "person" {
-			title = "People trained, by month of completion"
+			title, one, many = "People trained, by month of completion", "person", "people"
 		}
-		ch, err := charts.CohortTimeline(title, cs)
+		ch, err := charts.CohortTimelineOf(title, one, many, cs)
 		if err != nil {
 			fail("cohort timeline", err)
 		} else {

@@ -151,7 +151,9 @@ type Movement struct {
 // MetricROI is one metric's line of the ROI.
 type MetricROI struct {
 	Metric, Title string
-	Monetised     bool
+	// Unit is the metric's unit (hours, minutes, share, count), for EffectPerEvent.
+	Unit      string
+	Monetised bool
 	// EffectPerEvent is in the metric's unit; AnnualVolume in events; ValuePerUnit in Currency.
 	EffectPerEvent, AnnualVolume, ValuePerUnit float64
 	Benefit, BenefitLow, BenefitHigh           float64
@@ -181,7 +183,8 @@ type ROI struct {
 	// Intangibles are the metrics without a money value, by title.
 	Intangibles []string
 	CostLines   []CostLine
-	// Sentences describe the ROI in words.
+	// Headline is the ROI in one sentence, for the summary; Sentences describe it in full.
+	Headline  string
 	Sentences []string
 }
 

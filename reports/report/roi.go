@@ -56,9 +56,10 @@ func buildROI(in Input, fs []Finding) ROI {
 	out.Cost, out.Benefit, out.BenefitCILow, out.BenefitCIHigh, out.BenefitConservative = nan, nan, nan, nan, nan
 	out.NetBenefit, out.ROIPct, out.ROICILow, out.ROICIHigh = nan, nan, nan, nan
 	out.BCR, out.BCRCILow, out.BCRCIHigh, out.ConservativeROIPct, out.ConservativeBCR = nan, nan, nan, nan, nan
-	titles := map[string]string{}
+	titles, units := map[string]string{}, map[string]string{}
 	for _, f := range fs {
 		titles[f.Metric] = f.Title
+		units[f.Metric] = f.Unit
 	}
 	var total *ROIRow
 	for i := range in.ROI {
@@ -78,7 +79,7 @@ func buildROI(in Input, fs []Finding) ROI {
 			out.Intangibles = append(out.Intangibles, t)
 			continue
 		}
-		m := MetricROI{Metric: row.Metric, Title: t, Monetised: true, EffectPerEvent: row.EffectPerEvent,
+		m := MetricROI{Metric: row.Metric, Title: t, Unit: units[row.Metric], Monetised: true, EffectPerEvent: row.EffectPerEvent,
 			AnnualVolume: row.AnnualVolume, ValuePerUnit: row.ValuePerUnit, Benefit: row.Benefit, Level: row.Level}
 		if !math.IsNaN(row.BenefitCILow) && !math.IsNaN(row.BenefitCIHigh) {
 			m.BenefitLow, m.BenefitHigh, m.BenefitBounds = row.BenefitCILow, row.BenefitCIHigh, "ci"
@@ -128,7 +129,17 @@ func buildROI(in Input, fs []Finding) ROI {
 		out.ConservativeBCR = t.BCRLow
 	}
 	out.Sentences = roiSentences(out, 100*(1-in.Alpha))
+	out.Headline = roiHeadline(out, 100*(1-in.Alpha))
 	return out
+}
+
+func roiHeadline(r ROI, conf float64) string {
+	s := fmt.Sprintf("Against a fully loaded cost of %s, the return on investment at the point estimates is %s", Money(r.Cost, r.Currency), PctValue(r.ROIPct))
+	if !math.IsNaN(r.ROICILow) {
+		s += fmt.Sprintf(" (%s %s to %s)", ciLabel(conf), PctValue(r.ROICILow), PctValue(r.ROICIHigh))
+	}
+	return s + fmt.Sprintf("; the conservative figure, counting only what the intervals support, is %s (benefit/cost %s).",
+		PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR))
 }
 
 func roiSentences(r ROI, conf float64) []string {
@@ -160,4 +171,24 @@ func roiSentences(r ROI, conf float64) []string {
 		s = append(s, fmt.Sprintf("%d measures have no money value configured and are listed as intangibles, not converted.", len(r.Intangibles)))
 	}
 	return s
+}
+
+// PerEvent writes an ROI line's effect per event in its unit: "−1.52 hours", "−11.1 percentage
+// points" (a share), "0.27 per event" (a count).
+func PerEvent(m MetricROI) string {
+	x := m.EffectPerEvent
+	if math.IsNaN(x) {
+		return "—"
+	}
+	sign := ""
+	if x < 0 {
+		sign = "−"
+	}
+	switch m.Unit {
+	case "share":
+		return fmt.Sprintf("%s%.1f percentage points", sign, math.Abs(x)*100)
+	case "count", "":
+		return fmt.Sprintf("%s%.2f per event", sign, math.Abs(x))
+	}
+	return fmt.Sprintf("%s%.3g %s", sign, math.Abs(x), m.Unit)
 }

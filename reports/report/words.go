@@ -91,9 +91,9 @@ func UpperFirst(s string) string {
 func Pct(x float64) string {
 	v := math.Abs(x) * 100
 	if math.Round(v*10)/10 >= 10 {
-		return fmt.Sprintf("%.0f%%", v)
+		return fmt.Sprintf("%.0f%%", math.Round(v)) // halves away from zero, as people round
 	}
-	return fmt.Sprintf("%.1f%%", v)
+	return fmt.Sprintf("%.1f%%", math.Round(v*10)/10)
 }
 
 // SignedPct formats a fraction as a signed percentage: -0.213 → "−21%", 0.05 → "+5.0%".

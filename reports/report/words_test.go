@@ -120,3 +120,15 @@ func TestFormatting(t *testing.T) {
 		}
 	}
 }
+
+// TestShareBoundStopsAtMinus100 checks that a share's relative bound never reads below −100%.
+func TestShareBoundStopsAtMinus100(t *testing.T) {
+	nan := math.NaN()
+	e := withRelative(EstimateRow{Effect: Effect{Scale: "share", Estimate: -0.02, CILow: -0.1, CIHigh: 0.05, Relative: -0.25}, RelLowCol: nan, RelHighCol: nan})
+	if e.RelLow != -1 || math.Abs(e.RelHigh-0.625) > 1e-12 {
+		t.Errorf("[%v, %v], want [-1, 0.625]", e.RelLow, e.RelHigh)
+	}
+	if got := RangeText("proportion", e); got != "between 100% lower and 63% higher" {
+		t.Errorf("RangeText = %q", got)
+	}
+}

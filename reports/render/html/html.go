@@ -31,16 +31,25 @@ var tmpl = template.Must(template.New("report").Funcs(Funcs()).Parse(tmplText))
 // writes the same numbers.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"pctv":  report.PctValue,
-		"pctu":  func(x float64) string { return report.Pct(x) },
-		"money": report.Money,
-		"ratio": report.Ratio,
-		"ok":    func(x float64) bool { return !math.IsNaN(x) },
-		"num":   num,
-		"num0":  func(x float64) string { return Num0(x) },
-		"p":     P,
-		"join":  strings.Join,
-		"date":  func(t time.Time) string { return t.UTC().Format("2 January 2006") },
+		"pctv":     report.PctValue,
+		"pctu":     func(x float64) string { return report.Pct(x) },
+		"money":    report.Money,
+		"ratio":    report.Ratio,
+		"ok":       func(x float64) bool { return !math.IsNaN(x) },
+		"num":      num,
+		"perEvent": report.PerEvent,
+		"hasLevel": func(ms []report.MetricROI) bool {
+			for _, m := range ms {
+				if m.Level != "" {
+					return true
+				}
+			}
+			return false
+		},
+		"num0": func(x float64) string { return Num0(x) },
+		"p":    P,
+		"join": strings.Join,
+		"date": func(t time.Time) string { return t.UTC().Format("2 January 2006") },
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return "never"

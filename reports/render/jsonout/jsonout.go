@@ -98,6 +98,7 @@ type ROI struct {
 	Metrics     []ROIMetric `json:"metrics"`
 	Intangibles []string    `json:"intangibles"`
 	CostLines   []CostLine  `json:"cost_lines"`
+	Headline    string      `json:"headline"`
 	Sentences   []string    `json:"sentences"`
 }
 
@@ -228,7 +229,7 @@ func New(r *report.Report) Document {
 	}
 	ro := r.ROI
 	d.ROI = ROI{Currency: ro.Currency, Metrics: []ROIMetric{}, Intangibles: strs(ro.Intangibles), CostLines: []CostLine{},
-		Sentences: strs(ro.Sentences)}
+		Headline: ro.Headline, Sentences: strs(ro.Sentences)}
 	if ro.Available {
 		d.ROI.Total = &ROITotal{Benefit: n(ro.Benefit), BenefitCILow: n(ro.BenefitCILow), BenefitCIHigh: n(ro.BenefitCIHigh),
 			BenefitConservative: n(ro.BenefitConservative), Cost: n(ro.Cost), NetBenefit: n(ro.NetBenefit), ROIPct: n(ro.ROIPct),
