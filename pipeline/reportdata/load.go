@@ -63,7 +63,7 @@ func Load(ctx context.Context, st *store.Store, cfg *config.Config, period strin
 		return nil, err
 	}
 	in := &report.Input{Title: cfg.Report.Title, Period: period, GeneratedAt: now.UTC(), Alpha: cfg.Analysis.Alpha,
-		MinCell: cfg.Analysis.MinCell, Unit: cfg.Analysis.Unit, Control: cfg.Analysis.Control, Currency: cfg.ROI.Currency}
+		MinCell: cfg.Analysis.MinCell, WashoutDays: cfg.Analysis.WashoutDays, Unit: cfg.Analysis.Unit, Control: cfg.Analysis.Control, Currency: cfg.ROI.Currency}
 	var computed time.Time
 	err = db.QueryRowContext(ctx, query("analysis"), period).Scan(&in.AnalysisID, &computed)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -66,6 +66,7 @@ type Input struct {
 	Alpha                   float64
 	MinCell                 int
 	Unit, Control, Currency string
+	WashoutDays             int
 	Metrics                 []MetricInfo
 	Estimates               []EstimateRow
 	PreviousPeriod          string
@@ -85,7 +86,7 @@ func Build(in Input) *Report {
 	conf := 100 * (1 - in.Alpha)
 	r := &Report{Title: in.Title, Period: in.Period, GeneratedAt: in.GeneratedAt, Cutoff: in.Cutoff,
 		AnalysisID: in.AnalysisID, Alpha: in.Alpha, Confidence: conf, Currency: in.Currency, Unit: in.Unit,
-		Control: in.Control, MinCell: in.MinCell, PreviousPeriod: in.PreviousPeriod, Data: in.Data,
+		Control: in.Control, MinCell: in.MinCell, WashoutDays: in.WashoutDays, PreviousPeriod: in.PreviousPeriod, Data: in.Data,
 		Config: in.Config, Reproduce: in.Reproduce, References: references}
 
 	byMetric := map[string][]EstimateRow{}

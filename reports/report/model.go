@@ -50,6 +50,8 @@ type Report struct {
 	// Unit is "team" or "person"; Control "not_yet_treated" or "never_treated".
 	Unit, Control string
 	MinCell       int
+	// WashoutDays is analysis.washout_days: event month 0 is the first whole month after it.
+	WashoutDays int
 	// Summary is the one-paragraph summary, sentence by sentence.
 	Summary []string
 	Program Program
