@@ -649,3 +649,27 @@ func TestReportEscapesData(t *testing.T) {
 		t.Errorf("the names are not shown as text")
 	}
 }
+
+// TestReportPDFLetterAlone prints the PDF alone (its HTML written aside and removed) on Letter
+// paper.
+func TestReportPDFLetterAlone(t *testing.T) {
+	f := getFixture(t)
+	cfg := *f.cfg
+	cfg.Report.PageSize = "Letter"
+	out := t.TempDir()
+	p, err := Render(context.Background(), &cfg, Options{Formats: []string{"pdf"}, Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command("pdfinfo", p.PDF).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(info), "612 x 792") {
+		t.Errorf("not Letter:\n%s", info)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 {
+		t.Errorf("the folder holds %d entries, want report.pdf alone", len(entries))
+	}
+}

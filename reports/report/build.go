@@ -133,7 +133,9 @@ func Build(in Input) *Report {
 		f.BeforeAfterSentence = BeforeAfterSentence(f, in.Unit, conf)
 		if f.ITT != nil {
 			f.ITTVerdict = Judge(*f.ITT, m.Better, in.Alpha)
+			f.ITTChange = ChangeText(m.Kind, *f.ITT, conf)
 		}
+		f.PretrendText = pretrendText(f.Pretrend, in.Alpha)
 		f.EventStudy, f.EventScale = eventStudy(f.Headline, rows)
 		if p, ok := prev[m.Name]; ok {
 			f.Previous = movement(f, withRelative(p), in.PreviousPeriod, in.Alpha, conf)
@@ -375,4 +377,39 @@ var references = []string{
 	"Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from incomplete observations. Journal of the American Statistical Association 53, 457–481.",
 	"Phillips, J. J. and Phillips, P. P. (2016). Handbook of Training Evaluation and Measurement Methods, 4th ed. (the ROI Methodology).",
 	"Hodges, J. L. and Lehmann, E. L. (1963). Estimates of location based on rank tests. Annals of Mathematical Statistics 34, 598–611.",
+}
+
+// pretrendText describes the pre-trend Wald test: its statistic, degrees of freedom and p-value,
+// whether it rejects parallel trends at alpha, and the warehouse's note.
+func pretrendText(p *Pretrend, alpha float64) string {
+	if p == nil {
+		return ""
+	}
+	var s string
+	switch {
+	case math.IsNaN(p.P):
+		s = "not testable"
+	default:
+		s = fmt.Sprintf("p = %.3f", p.P)
+		if !math.IsNaN(p.Stat) {
+			df := ""
+			if !math.IsNaN(p.DF1) {
+				df = fmt.Sprintf("(%g", p.DF1)
+				if !math.IsNaN(p.DF2) {
+					df += fmt.Sprintf(", %.0f", p.DF2)
+				}
+				df += ")"
+			}
+			s = fmt.Sprintf("statistic %.2f%s, %s", p.Stat, df, s)
+		}
+		if p.P <= alpha {
+			s += ": the groups moved differently before the training"
+		} else {
+			s += ": no evidence that the groups moved differently before the training"
+		}
+	}
+	if p.Note != "" {
+		s += " (" + p.Note + ")"
+	}
+	return s
 }

@@ -133,7 +133,11 @@ type Finding struct {
 	// ITT is the intention-to-treat headline when the warehouse holds both populations.
 	ITT        *Effect
 	ITTVerdict Verdict
-	EventStudy []charts.EventPoint
+	// ITTChange is the intention-to-treat effect in words with its interval.
+	ITTChange string
+	// PretrendText describes the pre-trend test in words ("" when the warehouse has none).
+	PretrendText string
+	EventStudy   []charts.EventPoint
 	// EventScale says what EventStudy's numbers are: "percent" or "points" (percentage points or
 	// absolute per-event units).
 	EventScale string

@@ -66,6 +66,28 @@ type Finding struct {
 	Flags          []string     `json:"flags"`
 	BeforeAfter    *BeforeAfter `json:"before_after"`
 	Previous       *Previous    `json:"previous"`
+	Pretrend       *Pretrend    `json:"pretrend"`
+	ITT            *ITT         `json:"intention_to_treat"`
+}
+
+// Pretrend is the event study's pre-trend test, when the warehouse has it.
+type Pretrend struct {
+	Statistic *float64 `json:"statistic"`
+	DF1       *float64 `json:"df1"`
+	DF2       *float64 `json:"df2"`
+	PValue    *float64 `json:"p_value"`
+	Note      string   `json:"note"`
+	Text      string   `json:"text"`
+}
+
+// ITT is the intention-to-treat headline, when the warehouse holds both populations.
+type ITT struct {
+	RelativeChange *float64 `json:"relative_change"`
+	RelativeCILow  *float64 `json:"relative_ci_low"`
+	RelativeCIHigh *float64 `json:"relative_ci_high"`
+	QValue         *float64 `json:"q_value"`
+	Verdict        string   `json:"verdict"`
+	Change         string   `json:"change"`
 }
 
 // BeforeAfter is the within-treated comparison, which does not isolate the program.
@@ -224,6 +246,13 @@ func New(r *report.Report) Document {
 		if p := f.Previous; p != nil {
 			jf.Previous = &Previous{Period: p.Period, RelativeChange: n(p.Relative), RelativeCILow: n(p.RelLow),
 				RelativeCIHigh: n(p.RelHigh), Verdict: string(p.Verdict), Sentence: p.Sentence}
+		}
+		if p := f.Pretrend; p != nil {
+			jf.Pretrend = &Pretrend{Statistic: n(p.Stat), DF1: n(p.DF1), DF2: n(p.DF2), PValue: n(p.P), Note: p.Note, Text: f.PretrendText}
+		}
+		if i := f.ITT; i != nil {
+			jf.ITT = &ITT{RelativeChange: n(i.Relative), RelativeCILow: n(i.RelLow), RelativeCIHigh: n(i.RelHigh), QValue: n(i.QValue),
+				Verdict: string(f.ITTVerdict), Change: f.ITTChange}
 		}
 		d.Findings = append(d.Findings, jf)
 	}
