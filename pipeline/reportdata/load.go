@@ -185,12 +185,15 @@ func (r record) i(name string) int64 {
 
 func (r record) s(name string) string {
 	switch v := r[name].(type) {
+	case nil:
+		return ""
 	case string:
 		return v
 	case []byte:
 		return string(v)
+	default: // a column another analysis writes as a number (e.g. roi.level)
+		return fmt.Sprint(v)
 	}
-	return ""
 }
 
 func (r record) b(name string) bool {
