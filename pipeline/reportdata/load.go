@@ -108,7 +108,12 @@ func Load(ctx context.Context, st *store.Store, cfg *config.Config, period strin
 		return nil, err
 	}
 	if in.Distributions, err = readDistributions(ctx, db, cat, cfg, in.Cutoff, in.Estimates); err != nil {
-		return nil, err
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		// The charts of durations are not worth the whole report: say what is missing.
+		in.Distributions = nil
+		in.Problems = append(in.Problems, fmt.Sprintf("The before/after distributions of durations could not be read from this warehouse (%v).", err))
 	}
 	if in.Data, err = readData(ctx, db, q.End()); err != nil {
 		return nil, err

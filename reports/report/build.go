@@ -75,9 +75,11 @@ type Input struct {
 	CostLines               []CostLine
 	Exposure                []ExposureRow
 	Distributions           map[string][2][]float64 // duration metric → pre, post values
-	Data                    Data
-	Config                  []ConfigEntry
-	Reproduce               []Reproduction
+	// Problems are things the loader could not read; each becomes a caveat.
+	Problems  []string
+	Data      Data
+	Config    []ConfigEntry
+	Reproduce []Reproduction
 }
 
 // Build turns what the loader read into the report: relative readings, verdicts, sentences,

@@ -88,3 +88,13 @@ func TestBuildPicksUpNewColumns(t *testing.T) {
 		t.Errorf("the summary lacks the improved finding")
 	}
 }
+
+func TestProblemsBecomeCaveats(t *testing.T) {
+	r := Build(Input{Period: "2026-Q3", Alpha: 0.05, MinCell: 5, Problems: []string{"X could not be read."}})
+	if len(r.Caveats) != 1 || r.Caveats[0].Kind != "data_missing" || r.Caveats[0].Text != "X could not be read." {
+		t.Errorf("caveats %+v", r.Caveats)
+	}
+	if r.ROI.Available || len(r.ROI.Sentences) != 1 {
+		t.Errorf("a report without ROI rows: %+v", r.ROI)
+	}
+}

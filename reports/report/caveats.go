@@ -88,6 +88,9 @@ func caveats(in Input, r *Report) []Caveat {
 	if len(stale) > 0 {
 		out = append(out, Caveat{Kind: "stale_sources", Text: fmt.Sprintf("Not synced since before the end of %s: %s. The latest weeks may be missing.", in.Period, strings.Join(stale, ", "))})
 	}
+	for _, p := range in.Problems {
+		out = append(out, Caveat{Kind: "data_missing", Text: p})
+	}
 	for _, e := range r.Charts.ChartErrors {
 		out = append(out, Caveat{Kind: "chart_missing", Text: e})
 	}
