@@ -257,6 +257,9 @@ func TestReportFormatsAgree(t *testing.T) {
 		}
 		if x.Previous != nil {
 			want = append(want, x.Previous.Sentence)
+			if x.Previous.RelativeChange != nil {
+				want = append(want, report.RelText(*x.Previous.RelativeChange, *x.Previous.RelativeCILow, *x.Previous.RelativeCIHigh))
+			}
 		}
 		if x.QValue != nil {
 			want = append(want, "q = "+fmtP(*x.QValue))

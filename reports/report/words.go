@@ -276,3 +276,12 @@ func BeforeAfterSentence(f Finding, unit string, confidence float64) string {
 	}
 	return fmt.Sprintf("Before/after within %s, which does not isolate the program (it also holds every other change over the same months): %s.", who, c)
 }
+
+// RelText writes a relative change with its interval in signed percentages, for tables:
+// "−21% (−31% to −9.0%)"; "—" without a relative reading.
+func RelText(rel, lo, hi float64) string {
+	if math.IsNaN(rel) || math.IsNaN(lo) || math.IsNaN(hi) {
+		return "—"
+	}
+	return SignedPct(rel) + " (" + SignedPct(lo) + " to " + SignedPct(hi) + ")"
+}

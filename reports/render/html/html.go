@@ -38,6 +38,7 @@ func Funcs() template.FuncMap {
 		"ok":       func(x float64) bool { return !math.IsNaN(x) },
 		"num":      num,
 		"perEvent": report.PerEvent,
+		"rel":      report.RelText,
 		"hasLevel": func(ms []report.MetricROI) bool {
 			for _, m := range ms {
 				if m.Level != "" {
