@@ -132,6 +132,7 @@ terminal, JSON lines otherwise (a scheduler), ending with the final error.`,
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),
 		newCmdRun(f),
+		newCmdReport(f),
 	)
 	usageArgs(root)
 	return root

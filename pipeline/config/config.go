@@ -106,7 +106,15 @@ type Report struct {
 	OutDir  string   `yaml:"out_dir"`
 	Formats []string `yaml:"formats"`
 	Title   string   `yaml:"title"`
+	// PageSize is the PDF's paper: A4, Letter, Legal or A3.
+	PageSize string `yaml:"page_size"`
+	// Browser is the Chromium (or Chrome) executable that prints the PDF; "" looks for chromium,
+	// chromium-browser, google-chrome and headless_shell on PATH.
+	Browser string `yaml:"browser"`
 }
+
+// PageSizes are the accepted values of report.page_size.
+var PageSizes = []string{"A4", "Letter", "Legal", "A3"}
 
 // Default returns the configuration used for every key the file leaves out.
 func Default() *Config {
@@ -118,7 +126,7 @@ func Default() *Config {
 		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30,
 			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
 		ROI:    ROI{Currency: "USD", Values: map[string]float64{}},
-		Report: Report{OutDir: "reports", Formats: []string{"html", "md", "json", "csv"}, Title: "Leadership program — impact report"},
+		Report: Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},
 	}
 }
 

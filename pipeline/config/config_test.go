@@ -196,3 +196,21 @@ func TestROICostKeys(t *testing.T) {
 		t.Errorf("hours without a rate: %v", err)
 	}
 }
+
+// TestReportPageSize checks report.page_size: A4 by default, Letter accepted, anything else an
+// error naming the key and its line.
+func TestReportPageSize(t *testing.T) {
+	cfg, err := Parse("t.yaml", []byte("report:\n  page_size: Letter\n"), env(nil))
+	if err != nil || cfg.Report.PageSize != "Letter" {
+		t.Fatalf("Letter: %v %q", err, cfg.Report.PageSize)
+	}
+	cfg, err = Parse("t.yaml", []byte("warehouse: a.duckdb\n"), env(nil))
+	if err != nil || cfg.Report.PageSize != "A4" {
+		t.Fatalf("default: %v %q", err, cfg.Report.PageSize)
+	}
+	_, err = Parse("t.yaml", []byte("report:\n  out_dir: r\n  page_size: B5\n"), env(nil))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Key != "report.page_size" || es[0].Line != 3 {
+		t.Fatalf("B5: %v", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -338,6 +339,9 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 		default:
 			bad("report.formats", fmt.Sprintf("unknown format %q (html, pdf, md, json, csv)", f))
 		}
+	}
+	if !slices.Contains(PageSizes, cfg.Report.PageSize) {
+		bad("report.page_size", fmt.Sprintf("unknown page size %q (%s)", cfg.Report.PageSize, strings.Join(PageSizes, ", ")))
 	}
 }
 

@@ -1,0 +1,100 @@
+package report
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func ip(i int) *int { return &i }
+
+// TestBuildPicksUpNewColumns builds a report from rows carrying the columns other issues add
+// (relative bounds, populations, pre-trend tests, ROI intervals, cost lines) and checks that
+// each is used: the warehouse's relative bounds, the per-protocol row as the headline, caveats
+// for a failed pre-trend test and for intention-to-treat disagreeing, the ROI interval in words.
+func TestBuildPicksUpNewColumns(t *testing.T) {
+	nan := math.NaN()
+	row := func(metric, method, agg, pop string, est, lo, hi, rel, q float64) EstimateRow {
+		return EstimateRow{Metric: metric, RelLowCol: nan, RelHighCol: nan, Effect: Effect{Method: method, Aggregation: agg, Scale: "log",
+			Estimate: est, CILow: lo, CIHigh: hi, Relative: rel, QValue: q, PValue: q, NTreated: 20, NControl: 15, Population: pop}}
+	}
+	pp := row("incident_resolve_hours", "did", "simple", "per_protocol", math.Log(0.79), math.Log(0.69), math.Log(0.91), -0.21, 0.01)
+	pp.RelLowCol, pp.RelHighCol = -0.32, -0.08 // the warehouse's own bounds win
+	pp.Pretrend = &Pretrend{Stat: 2.5, DF1: 6, DF2: 30, P: 0.04, Note: ""}
+	itt := row("incident_resolve_hours", "did", "simple", "intention_to_treat", math.Log(0.9), math.Log(0.75), math.Log(1.05), -0.1, 0.2)
+	ev := []EstimateRow{}
+	for k := -3; k <= 2; k++ {
+		e := row("incident_resolve_hours", "did", "event_time", "per_protocol", 0.01*float64(k), -0.1, 0.1, nan, nan)
+		e.RelPeriod = ip(k)
+		ev = append(ev, e)
+	}
+	sup := row("ticket_reopened", "did", "simple", "", nan, nan, nan, nan, nan)
+	sup.Scale, sup.Flags = "share", []string{"suppressed"}
+	in := Input{Title: "T", Period: "2026-Q3", Cutoff: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Alpha: 0.05, MinCell: 5,
+		Unit: "team", Control: "not_yet_treated", Currency: "EUR",
+		Metrics: []MetricInfo{
+			{Name: "incident_resolve_hours", Title: "Time to resolve an incident", Kind: "duration", Better: "lower", Unit: "hours", Family: "resolution quality"},
+			{Name: "ticket_reopened", Title: "Ticket reopened", Kind: "proportion", Better: "lower", Unit: "share", Family: "rework"},
+		},
+		Estimates: append([]EstimateRow{pp, itt, sup}, ev...),
+		ROI: []ROIRow{
+			{Metric: "incident_resolve_hours", Monetised: true, EffectPerEvent: -2, AnnualVolume: 1000, ValuePerUnit: 150, Benefit: 300000,
+				BenefitLow: 100000, BenefitHigh: 500000, BenefitCILow: 120000, BenefitCIHigh: 480000, Level: "4"},
+			{Metric: "total", Monetised: true, Benefit: 300000, BenefitLow: 100000, BenefitHigh: 500000, BenefitCILow: 120000,
+				BenefitCIHigh: 480000, NetBenefit: 200000, Cost: 100000, ROIPct: 200, ROIPctLow: 0, ROICILow: 20, ROICIHigh: 380,
+				BCR: 3, BCRLow: 1, BCRCILow: 1.2, BCRCIHigh: 4.8, ConservativeROIPct: 20, ConservativeBCR: 1.2, Currency: "EUR"},
+		},
+		CostLines: []CostLine{{Line: "participants", Quantity: 20, UnitCost: 4000, Amount: 80000, Currency: "EUR"}},
+	}
+	r := Build(in)
+	if len(r.Findings) != 2 {
+		t.Fatalf("%d findings", len(r.Findings))
+	}
+	f := r.Findings[0]
+	if f.Headline.Population != "per_protocol" || f.Headline.RelLow != -0.32 || f.Verdict != Improved {
+		t.Errorf("headline: %+v verdict %s", f.Headline, f.Verdict)
+	}
+	if f.ITT == nil || f.ITTVerdict != NoDetectableChange || f.ITTChange == "" {
+		t.Errorf("ITT: %+v %s", f.ITT, f.ITTVerdict)
+	}
+	if !strings.Contains(f.PretrendText, "p = 0.040") || !strings.Contains(f.PretrendText, "moved differently") {
+		t.Errorf("pretrend text %q", f.PretrendText)
+	}
+	if len(f.EventStudy) != 6 || f.EventStudy[0].RelPeriod != -3 || math.Abs(f.EventStudy[0].Estimate-100*math.Expm1(-0.03)) > 1e-9 {
+		t.Errorf("event study %+v", f.EventStudy)
+	}
+	kinds := []string{}
+	for _, c := range r.Caveats {
+		kinds = append(kinds, c.Kind)
+	}
+	for _, k := range []string{"pretrend_failed", "itt_disagrees", "suppressed"} {
+		if !slices.Contains(kinds, k) {
+			t.Errorf("no %s caveat in %v", k, kinds)
+		}
+	}
+	if r.Findings[1].Verdict != Suppressed || !strings.Contains(r.Findings[1].Sentence, "fewer than 5 people") {
+		t.Errorf("suppressed: %s %q", r.Findings[1].Verdict, r.Findings[1].Sentence)
+	}
+	ro := r.ROI
+	if !ro.Available || ro.ROICILow != 20 || len(ro.CostLines) != 1 || ro.Metrics[0].BenefitBounds != "ci" || ro.Metrics[0].Level != "4" {
+		t.Errorf("roi %+v", ro)
+	}
+	if !strings.Contains(ro.Headline, "200% (95% CI 20% to 380%)") || !strings.Contains(strings.Join(ro.Sentences, " "), "benefit/cost ratio 3.00 (95% CI 1.20 to 4.80)") {
+		t.Errorf("roi words: %q %q", ro.Headline, ro.Sentences)
+	}
+	if !strings.Contains(strings.Join(r.Summary, " "), f.Sentence) {
+		t.Errorf("the summary lacks the improved finding")
+	}
+}
+
+func TestProblemsBecomeCaveats(t *testing.T) {
+	r := Build(Input{Period: "2026-Q3", Alpha: 0.05, MinCell: 5, Problems: []string{"X could not be read."}})
+	if len(r.Caveats) != 1 || r.Caveats[0].Kind != "data_missing" || r.Caveats[0].Text != "X could not be read." {
+		t.Errorf("caveats %+v", r.Caveats)
+	}
+	if r.ROI.Available || len(r.ROI.Sentences) != 1 {
+		t.Errorf("a report without ROI rows: %+v", r.ROI)
+	}
+}
