@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,8 +11,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
+	"github.com/trainimpact/trainimpact/pipeline/reportdata"
 	"github.com/trainimpact/trainimpact/pipeline/run"
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
+	"github.com/trainimpact/trainimpact/reports/render/pdf"
 )
 
 // RunOptions are the flags of `trainimpact run`.
@@ -23,10 +26,24 @@ type RunOptions struct {
 	Overlap      time.Duration
 }
 
-// reportStage renders the report inside `trainimpact run` (after the analysis, before the
-// publish). It is nil until the report command's pipeline function is wired here; run then logs
-// the stage as skipped.
-var reportStage run.ReportFunc
+// reportStage renders the report inside `trainimpact run`, from the working database after the
+// analysis and before the publish (reportdata.RenderStore), into report.out_dir. A machine without
+// a browser still gets every other format: the missing PDF is logged as a warning, with how to get
+// one, and does not fail the scheduled job.
+func reportStage(f *Factory) run.ReportFunc {
+	return func(ctx context.Context, in run.ReportInput) ([]string, error) {
+		p, err := reportdata.RenderStore(ctx, in.Store, in.Config, reportdata.Options{Period: in.Period,
+			Now: func() time.Time { return in.Now }})
+		if errors.Is(err, pdf.ErrNoBrowser) {
+			f.Logger().Warn("report written without its PDF", "error", err.Error())
+			err = nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return p.Files(), nil
+	}
+}
 
 func newCmdRun(f *Factory) *cobra.Command {
 	opts := &RunOptions{}
@@ -75,7 +92,7 @@ each retry at debug, JSON lines when stderr is not a terminal.`,
 			}
 			res, err := run.Run(cmd.Context(), cfg, run.Options{Period: opts.Period, AllowPartial: opts.AllowPartial,
 				AllowStale: opts.AllowStale, Full: opts.Full, Overlap: opts.Overlap, Now: f.Now, Logger: f.Logger(),
-				Progress: f.progress(), Step: f.step(), Report: reportStage})
+				Progress: f.progress(), Step: f.step(), Report: reportStage(f)})
 			f.endProgress()
 			if res != nil && !f.Quiet {
 				writeRunSummary(f, res)

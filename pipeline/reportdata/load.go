@@ -17,12 +17,14 @@ import (
 	"math"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/freshness"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/queries"
 	"github.com/trainimpact/trainimpact/reports/report"
@@ -43,12 +45,9 @@ func query(name string) string {
 }
 
 // Load reads everything the report of period shows ("" = the period of the latest analysis) from
-// st, a read-only warehouse, with cfg's analysis and ROI settings; now stamps the report.
+// st (the warehouse, or run's working database), with cfg's analysis and ROI settings; now stamps the report.
 func Load(ctx context.Context, st *store.Store, cfg *config.Config, period string, now time.Time) (*report.Input, error) {
 	db := st.DB()
-	if _, err := db.ExecContext(ctx, query("lockdown")); err != nil {
-		return nil, fmt.Errorf("reportdata: lock down the connection: %w", err)
-	}
 	if period == "" {
 		err := db.QueryRowContext(ctx, query("latest_period")).Scan(&period)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -115,7 +114,10 @@ func Load(ctx context.Context, st *store.Store, cfg *config.Config, period strin
 		in.Distributions = nil
 		in.Problems = append(in.Problems, fmt.Sprintf("The before/after distributions of durations could not be read from this warehouse (%v).", err))
 	}
-	if in.Data, err = readData(ctx, db, q.End()); err != nil {
+	if in.Recorded, err = readRecorded(ctx, db, period); err != nil {
+		return nil, err
+	}
+	if in.Data, err = readData(ctx, db, in.Recorded); err != nil {
 		return nil, err
 	}
 	in.Config = configEntries(cfg)
@@ -354,8 +356,27 @@ func readDistributions(ctx context.Context, db *sql.DB, cat *queries.Catalog, cf
 	return out, nil
 }
 
-// readData counts what the report rests on; a source not synced since before periodEnd is stale.
-func readData(ctx context.Context, db *sql.DB, periodEnd time.Time) (report.Data, error) {
+// readRecorded reads the caveats the analysis recorded for period (stale and missing sources),
+// when the warehouse has the table.
+func readRecorded(ctx context.Context, db *sql.DB, period string) ([]report.Caveat, error) {
+	ok, err := tableExists(ctx, db, "caveats")
+	if err != nil || !ok {
+		return nil, err
+	}
+	cs, err := freshness.Read(ctx, db, period)
+	if err != nil {
+		return nil, fmt.Errorf("reportdata: %w", err)
+	}
+	out := make([]report.Caveat, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, report.Caveat{Kind: c.Kind, Text: c.Detail, Sources: []string{c.Source}})
+	}
+	return out, nil
+}
+
+// readData counts what the report rests on; a source is stale when the analysis recorded it stale
+// or missing (recorded).
+func readData(ctx context.Context, db *sql.DB, recorded []report.Caveat) (report.Data, error) {
 	var d report.Data
 	recs, err := readRecords(ctx, db, query("sources"))
 	if err != nil {
@@ -363,7 +384,9 @@ func readData(ctx context.Context, db *sql.DB, periodEnd time.Time) (report.Data
 	}
 	for _, r := range recs {
 		s := report.SourceData{Source: r.s("source"), Records: r.i("records"), LastSync: r.t("last_sync"), DataTo: r.t("data_to")}
-		s.Stale = s.LastSync.IsZero() || s.LastSync.Before(periodEnd)
+		for _, c := range recorded {
+			s.Stale = s.Stale || slices.Contains(c.Sources, s.Source)
+		}
 		d.Sources = append(d.Sources, s)
 	}
 	if recs, err = readRecords(ctx, db, query("tables")); err != nil {

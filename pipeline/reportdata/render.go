@@ -64,15 +64,62 @@ type Paths struct {
 // Render reads the period's report from the warehouse and writes every requested format into the
 // output folder (each file written beside its final name and renamed over it). When the PDF is
 // requested and no browser is found, it writes the other formats and returns the paths with an
-// error wrapping pdf.ErrNoBrowser, whose message says how to get one.
+// error wrapping pdf.ErrNoBrowser, whose message says how to get one. The warehouse is opened
+// read-only with external access off.
 func Render(ctx context.Context, cfg *config.Config, opts Options) (*Paths, error) {
+	opts = opts.withDefaults(cfg)
+	if err := checkFormats(opts.Formats); err != nil {
+		return nil, err
+	}
+	st, err := store.OpenReadOnly(ctx, opts.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.DB().ExecContext(ctx, query("lockdown")); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("reportdata: lock down the connection: %w", err)
+	}
+	in, err := Load(ctx, st, cfg, opts.Period, opts.Now())
+	if cerr := st.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("reportdata: close %s: %w", opts.DB, cerr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return write(ctx, cfg, opts, in)
+}
+
+// RenderStore is Render on a database the caller already holds open: `trainimpact run` renders
+// from its working database after the analysis and before it publishes, so that a report that
+// fails publishes nothing. The connection is not locked down (the caller still writes and
+// publishes through it); the report runs only its own embedded queries. opts.DB is ignored.
+func RenderStore(ctx context.Context, st *store.Store, cfg *config.Config, opts Options) (*Paths, error) {
+	opts = opts.withDefaults(cfg)
+	if err := checkFormats(opts.Formats); err != nil {
+		return nil, err
+	}
+	in, err := Load(ctx, st, cfg, opts.Period, opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	return write(ctx, cfg, opts, in)
+}
+
+// Files lists every file written, the report's formats first, then the Markdown's charts.
+func (p *Paths) Files() []string {
+	var out []string
+	for _, f := range []string{p.HTML, p.PDF, p.Markdown, p.JSON, p.CSV} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return append(out, p.Charts...)
+}
+
+// withDefaults fills what opts leaves out from cfg's report block.
+func (opts Options) withDefaults(cfg *config.Config) Options {
 	if opts.Formats == nil {
 		opts.Formats = cfg.Report.Formats
-	}
-	for _, f := range opts.Formats {
-		if !slices.Contains(Formats, f) {
-			return nil, fmt.Errorf("%w %q (want %v)", ErrBadFormat, f, Formats)
-		}
 	}
 	if opts.Out == "" {
 		opts.Out = cfg.Report.OutDir
@@ -83,21 +130,24 @@ func Render(ctx context.Context, cfg *config.Config, opts Options) (*Paths, erro
 	if opts.Browser == "" {
 		opts.Browser = cfg.Report.Browser
 	}
-	now := time.Now
-	if opts.Now != nil {
-		now = opts.Now
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	st, err := store.OpenReadOnly(ctx, opts.DB)
-	if err != nil {
-		return nil, err
+	return opts
+}
+
+// checkFormats refuses a format Render does not write.
+func checkFormats(formats []string) error {
+	for _, f := range formats {
+		if !slices.Contains(Formats, f) {
+			return fmt.Errorf("%w %q (want %v)", ErrBadFormat, f, Formats)
+		}
 	}
-	in, err := Load(ctx, st, cfg, opts.Period, now())
-	if cerr := st.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("reportdata: close %s: %w", opts.DB, cerr)
-	}
-	if err != nil {
-		return nil, err
-	}
+	return nil
+}
+
+// write builds the report from in and writes it.
+func write(ctx context.Context, cfg *config.Config, opts Options, in *report.Input) (*Paths, error) {
 	r := report.Build(*in)
 	return Write(ctx, r, opts.Out, opts.Formats, pdf.Options{Browser: opts.Browser, PageSize: cfg.Report.PageSize})
 }

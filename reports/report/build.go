@@ -76,7 +76,11 @@ type Input struct {
 	Exposure                []ExposureRow
 	Distributions           map[string][2][]float64 // duration metric → pre, post values
 	// Problems are things the loader could not read; each becomes a caveat.
-	Problems  []string
+	Problems []string
+	// Recorded are the caveats the analysis recorded for the period (table caveats: kind
+	// stale_source or missing_source, with a sentence naming the source and its last data); each
+	// is shown as it was recorded.
+	Recorded  []Caveat
 	Data      Data
 	Config    []ConfigEntry
 	Reproduce []Reproduction

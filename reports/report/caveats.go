@@ -79,15 +79,10 @@ func caveats(in Input, r *Report) []Caveat {
 		out = append(out, Caveat{Kind: "unmatched_identities", Text: fmt.Sprintf("%d of %d accounts (%s) are not matched to a person; their activity is not attributed to a team and is left out.",
 			in.Data.Accounts-in.Data.AccountsMatched, in.Data.Accounts, Pct(1-in.Data.MatchRate))})
 	}
-	var stale []string
-	for _, s := range in.Data.Sources {
-		if s.Stale {
-			stale = append(stale, s.Source)
-		}
-	}
-	if len(stale) > 0 {
-		out = append(out, Caveat{Kind: "stale_sources", Text: fmt.Sprintf("Not synced since before the end of %s: %s. The latest weeks may be missing.", in.Period, strings.Join(stale, ", "))})
-	}
+	// Stale and missing sources are the ones the analysis recorded (pipeline/freshness decides,
+	// from each source's last data against the period's cut-off); a source is marked stale in the
+	// data table from the same record.
+	out = append(out, in.Recorded...)
 	for _, p := range in.Problems {
 		out = append(out, Caveat{Kind: "data_missing", Text: p})
 	}

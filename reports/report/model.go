@@ -223,6 +223,8 @@ type Caveat struct {
 	Kind    string // pretrend_failed, pretrend_untestable, small_sample, suppressed, ...
 	Text    string
 	Metrics []string
+	// Sources names the sources a recorded caveat is about (stale_source, missing_source).
+	Sources []string
 }
 
 // Data describes the data behind the report.
