@@ -2,17 +2,19 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // Publish makes the working database at s available to analysts at dst: it checkpoints and closes
-// s, copies the file to a temporary file beside dst, and renames it over dst. Readers that already
-// have dst open keep their view; new opens see the new data. s is closed afterwards, whatever the
-// outcome; a failed publish leaves dst as it was.
-func (s *Store) Publish(ctx context.Context, dst string) error {
+// s, copies the file to a temporary file beside dst, gives it mode, and renames it over dst.
+// Readers that already have dst open keep their view; new opens see the new data. s is closed
+// afterwards, whatever the outcome; a failed publish leaves dst as it was.
+func (s *Store) Publish(ctx context.Context, dst string, mode os.FileMode) error {
 	if err := s.Checkpoint(ctx); err != nil {
 		s.Close()
 		return err
@@ -20,11 +22,19 @@ func (s *Store) Publish(ctx context.Context, dst string) error {
 	if err := s.Close(); err != nil {
 		return fmt.Errorf("store: close %s: %w", s.path, err)
 	}
-	return CopyFile(ctx, s.path, dst)
+	return CopyFile(ctx, s.path, dst, mode)
 }
 
-// CopyFile copies a closed database file src to dst atomically (temporary file + rename).
-func CopyFile(ctx context.Context, src, dst string) error {
+// TempPattern is the pattern (os.CreateTemp) of the temporary file CopyFile writes beside dst;
+// TempGlob matches what an interrupted copy leaves.
+func TempPattern(dst string) string { return "." + filepath.Base(dst) + ".*.tmp" }
+
+// TempGlob returns the glob of CopyFile's temporary files for dst.
+func TempGlob(dst string) string { return filepath.Join(filepath.Dir(dst), TempPattern(dst)) }
+
+// CopyFile copies a closed database file src to dst atomically (temporary file + rename), with
+// mode on the new file whatever the umask.
+func CopyFile(ctx context.Context, src, dst string, mode os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return fmt.Errorf("store: publish: create folder: %w", err)
 	}
@@ -33,7 +43,7 @@ func CopyFile(ctx context.Context, src, dst string) error {
 		return fmt.Errorf("store: publish: %w", err)
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(dst), TempPattern(dst))
 	if err != nil {
 		return fmt.Errorf("store: publish: %w", err)
 	}
@@ -47,6 +57,9 @@ func CopyFile(ctx context.Context, src, dst string) error {
 	if _, err := io.Copy(tmp, &ctxReader{ctx: ctx, r: in}); err != nil {
 		return fmt.Errorf("store: publish %s: %w", dst, err)
 	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("store: publish %s: %w", dst, err)
+	}
 	if err := tmp.Sync(); err != nil {
 		return fmt.Errorf("store: publish %s: %w", dst, err)
 	}
@@ -57,6 +70,40 @@ func CopyFile(ctx context.Context, src, dst string) error {
 		return fmt.Errorf("store: publish %s: %w", dst, err)
 	}
 	ok = true
+	return nil
+}
+
+// MoveFile moves the closed database file src over dst with mode: a rename when both are on one
+// file system, otherwise CopyFile and the removal of src. Either way dst is replaced whole or not
+// at all.
+func MoveFile(ctx context.Context, src, dst string, mode os.FileMode) error {
+	if err := os.Chmod(src, mode); err != nil {
+		return fmt.Errorf("store: publish %s: %w", dst, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return fmt.Errorf("store: publish: create folder: %w", err)
+	}
+	err := os.Rename(src, dst)
+	if err == nil {
+		return syncDir(filepath.Dir(dst))
+	}
+	if !errors.Is(err, syscall.EXDEV) {
+		return fmt.Errorf("store: publish %s: %w", dst, err)
+	}
+	if err := CopyFile(ctx, src, dst, mode); err != nil {
+		return err
+	}
+	return os.Remove(src)
+}
+
+// syncDir makes a rename inside dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	d.Sync()
 	return nil
 }
 
