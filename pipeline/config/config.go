@@ -147,7 +147,7 @@ func Default() *Config {
 		Secrets:   map[string]string{},
 		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30,
 			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
-		ROI:    ROI{Currency: "USD", Values: map[string]float64{}},
+		ROI:     ROI{Currency: "USD", Values: map[string]float64{}},
 		Report:  Report{OutDir: "reports", Formats: []string{"html", "md", "json", "csv"}, Title: "Leadership program — impact report"},
 		Publish: Publish{Mode: "0640"},
 	}

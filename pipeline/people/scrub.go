@@ -107,4 +107,3 @@ func (s *scrubber) scrub(text string) (string, bool) {
 	b.WriteString(text[last:])
 	return b.String(), true
 }
-
