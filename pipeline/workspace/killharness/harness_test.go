@@ -80,14 +80,22 @@ func command(ctx context.Context, role string, cfg *config.Config, now time.Time
 // published warehouse — must equal an uninterrupted run's, row for row. TRAINIMPACT_KILLS sets the
 // kills per phase (default: 2 clean, 1 under faults), TRAINIMPACT_KILL_SEED the seed (default 1).
 func TestKillHarness(t *testing.T) {
-	// The default run syncs the last 4 months of the organisation's history; a long run all of it.
-	clean, faulty, months := 2, 1, 4
+	// The default run syncs the last 2 months of the organisation's history; a long run all of it
+	// (TRAINIMPACT_KILL_MONTHS overrides).
+	clean, faulty, months := 2, 1, 2
 	if v := os.Getenv("TRAINIMPACT_KILLS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			t.Fatalf("TRAINIMPACT_KILLS=%q: want a positive number", v)
 		}
 		clean, faulty, months = n, n, 0
+	}
+	if v := os.Getenv("TRAINIMPACT_KILL_MONTHS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			t.Fatalf("TRAINIMPACT_KILL_MONTHS=%q: want a number of months (0: the whole history)", v)
+		}
+		months = n
 	}
 	seed := uint64(1)
 	if v := os.Getenv("TRAINIMPACT_KILL_SEED"); v != "" {
@@ -137,27 +145,40 @@ func TestKillHarness(t *testing.T) {
 			srv.SetFaults(phase.faults)
 			defer srv.SetFaults(simulate.Faults{})
 			f := newFolder(t, srv, o, phase.name, months)
-			landed, early, lastOK := 0, 0, ""
+			landed, early, lastOK := map[string]int{}, map[string]int{}, ""
+			// A kill lands uniformly within the span of a whole run of its command: child start-up
+			// (a few hundred ms) plus the command, publish included — at first the uninterrupted
+			// run's (three times that under faults), then the last run of the command seen here.
+			span := map[string]time.Duration{}
+			for r, d := range dur {
+				span[r] = d + 500*time.Millisecond
+				if phase.name == "faults" {
+					span[r] *= 3
+				}
+			}
 			for i := 0; i < phase.kills; i++ {
 				role := roles[i%len(roles)]
-				// Child start-up (a few hundred ms) plus the command; faults make it slower.
-				span := dur[role] + 500*time.Millisecond
-				if phase.name == "faults" {
-					span *= 2
-				}
-				delay := time.Duration(rng.Int64N(int64(span)))
-				code := f.run(t, role, now, delay)
-				if code == -int(syscall.SIGKILL) {
-					landed++
-				} else if code == 0 {
-					early++
-				} else {
+				delay := time.Duration(rng.Int64N(int64(span[role])))
+				code, took := f.run(t, role, now, delay)
+				killed := code == -int(syscall.SIGKILL)
+				switch code {
+				case -int(syscall.SIGKILL):
+					landed[role]++
+				case 0:
+					early[role]++
+				default:
 					t.Fatalf("kill %d: %s ended with %d before the kill", i+1, role, code)
 				}
 				f.warehouseOpens(t)
 				// The next run succeeds.
-				if code := f.run(t, role, now, 0); code != 0 {
+				code, took = f.run(t, role, now, 0)
+				if code != 0 {
 					t.Fatalf("kill %d: %s after a SIGKILL at %v: exit %d", i+1, role, delay, code)
+				}
+				span[role] = took + 300*time.Millisecond // the next run of role resumes from here
+				if testing.Verbose() {
+					t.Logf("kill %d: %-7s SIGKILL after %-8v landed=%-5v; next run exit 0 in %v", i+1, role,
+						delay.Round(time.Millisecond), killed, took.Round(time.Millisecond))
 				}
 				lastOK = role
 				if left := workspace.Leftovers(f.cfg); len(left) > 0 {
@@ -170,7 +191,7 @@ func TestKillHarness(t *testing.T) {
 				if r == "sync" && lastOK == "sync" {
 					continue
 				}
-				if code := f.run(t, r, now, 0); code != 0 {
+				if code, _ := f.run(t, r, now, 0); code != 0 {
 					t.Fatalf("final %s: exit %d", r, code)
 				}
 			}
@@ -185,8 +206,12 @@ func TestKillHarness(t *testing.T) {
 			if len(got) != len(want) {
 				t.Errorf("%d tables compared, uninterrupted %d", len(got), len(want))
 			}
-			t.Logf("%s: %d SIGKILLs landed (%d runs finished before their kill); every next run succeeded; %d of %d tables differ from the uninterrupted run",
-				phase.name, landed, early, diff, len(want))
+			total := 0
+			for _, r := range roles {
+				total += landed[r]
+			}
+			t.Logf("%s: %d SIGKILLs landed (sync %d, import %d, analyze %d; runs that finished before their kill: sync %d, import %d, analyze %d); every next run succeeded; %d of %d tables (working database and warehouse) differ from the uninterrupted run",
+				phase.name, total, landed["sync"], landed["import"], landed["analyze"], early["sync"], early["import"], early["analyze"], diff, len(want))
 		})
 	}
 }
@@ -266,9 +291,9 @@ analysis:
 	return &folder{dir: dir, path: path, cfg: cfg}
 }
 
-// run runs role in a child process, SIGKILLed after delay when delay > 0; it returns the exit code,
-// or minus the signal that ended the child.
-func (f *folder) run(t *testing.T, role string, now time.Time, delay time.Duration) int {
+// run runs role in a child process, SIGKILLed after delay when delay > 0; it returns the exit code
+// (or minus the signal that ended the child) and how long the child ran.
+func (f *folder) run(t *testing.T, role string, now time.Time, delay time.Duration) (int, time.Duration) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -278,6 +303,7 @@ func (f *folder) run(t *testing.T, role string, now time.Time, delay time.Durati
 	cmd.Env = append(os.Environ(), "TI_KH_ROLE="+role, "TI_KH_CONFIG="+f.path, "TI_KH_NOW="+now.Format(time.RFC3339Nano))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -286,15 +312,16 @@ func (f *folder) run(t *testing.T, role string, now time.Time, delay time.Durati
 		defer timer.Stop()
 	}
 	cmd.Wait()
+	took := time.Since(t0)
 	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
 	if ws.Signaled() {
-		return -int(ws.Signal())
+		return -int(ws.Signal()), took
 	}
 	if code := ws.ExitStatus(); code != 0 {
 		t.Logf("%s: exit %d: %s", role, code, stderr.String())
-		return code
+		return code, took
 	}
-	return 0
+	return 0, took
 }
 
 // warehouseOpens checks that the published warehouse, when one exists, opens and reads whole.
