@@ -35,8 +35,8 @@ func TempGlob(dst string) string { return filepath.Join(filepath.Dir(dst), TempP
 // CopyFile copies a closed database file src to dst atomically (temporary file + rename), with
 // mode on the new file whatever the umask.
 func CopyFile(ctx context.Context, src, dst string, mode os.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("store: publish: create folder: %w", err)
+	if err := publishDir(filepath.Dir(dst), mode); err != nil {
+		return err
 	}
 	in, err := os.Open(src)
 	if err != nil {
@@ -80,8 +80,8 @@ func MoveFile(ctx context.Context, src, dst string, mode os.FileMode) error {
 	if err := os.Chmod(src, mode); err != nil {
 		return fmt.Errorf("store: publish %s: %w", dst, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return fmt.Errorf("store: publish: create folder: %w", err)
+	if err := publishDir(filepath.Dir(dst), mode); err != nil {
+		return err
 	}
 	err := os.Rename(src, dst)
 	if err == nil {
@@ -94,6 +94,22 @@ func MoveFile(ctx context.Context, src, dst string, mode os.FileMode) error {
 		return err
 	}
 	return os.Remove(src)
+}
+
+// publishDir creates the warehouse's folder when it is missing, readable by whom the file is
+// (mode 0640 gives 0750, 0644 gives 0755, 0600 gives 0700) whatever the umask; an existing folder
+// is left as it is.
+func publishDir(dir string, mode os.FileMode) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("store: publish: create folder: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700|(mode&0o044)|(mode&0o044)>>2); err != nil {
+		return fmt.Errorf("store: publish: create folder: %w", err)
+	}
+	return nil
 }
 
 // syncDir makes a rename inside dir durable.

@@ -88,7 +88,7 @@ func TestFileModes(t *testing.T) {
 		{0o022, "people:\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 0o640},
 		{0o077, "people:\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 0o640},
 	} {
-		t.Run(fmt.Sprintf("umask%03o", c.umask), func(t *testing.T) {
+		t.Run(fmt.Sprintf("umask%03o-mode%04o", c.umask, c.want), func(t *testing.T) {
 			dir := t.TempDir()
 			cfg, _ := writeConfig(t, dir, plainConfig+c.extra)
 			old := syscall.Umask(c.umask)
@@ -120,6 +120,8 @@ func TestFileModes(t *testing.T) {
 			checkMode(t, cfg.WorkPath(), 0o600)
 			checkMode(t, filepath.Join(cfg.StateDir, "lock"), 0o600)
 			checkMode(t, cfg.Warehouse, c.want)
+			// The warehouse's folder, created by the publish, lets in whom the file lets read.
+			checkMode(t, filepath.Dir(cfg.Warehouse), os.ModeDir|0o700|(c.want&0o044)|(c.want&0o044)>>2)
 		})
 	}
 }
