@@ -81,9 +81,9 @@ func command(ctx context.Context, role string, cfg *config.Config, now time.Time
 // SIGKILLs that must land per phase (default: 2 clean, 1 under faults), TRAINIMPACT_KILL_SEED the
 // seed (default 1).
 func TestKillHarness(t *testing.T) {
-	// The default run syncs the last 2 months of the organisation's history; a long run all of it
+	// The default run syncs the last month of the organisation's history; a long run all of it
 	// (TRAINIMPACT_KILL_MONTHS overrides).
-	clean, faulty, months := 2, 1, 2
+	clean, faulty, months := 2, 1, 1
 	if v := os.Getenv("TRAINIMPACT_KILLS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
