@@ -21,7 +21,7 @@ const (
 	ExitFailed  = 1 // the command failed; nothing was published
 	ExitUsage   = 2 // bad usage, config or input file (the message names the key, line or column)
 	ExitPartial = 3 // a source failed, others synced; nothing published unless --allow-partial
-	ExitLocked  = 4 // another run holds the lock
+	ExitLocked  = 4 // another run holds the lock, or a reader holds the working database
 )
 
 // FlagError is a usage error: the command prints its usage hint and exits with ExitUsage.
@@ -64,7 +64,7 @@ func exitCode(err error) int {
 		errors.Is(err, store.ErrNotFound), errors.Is(err, freshness.ErrStale), errors.Is(err, run.ErrNoSources),
 		errors.Is(err, analyze.ErrBadPeriod), errors.As(err, &ve), errors.Is(err, queries.ErrBadParam):
 		return ExitUsage
-	case errors.Is(err, workspace.ErrBusy), errors.Is(err, store.ErrLocked):
+	case errors.Is(err, workspace.ErrBusy), errors.Is(err, workspace.ErrReaderHolds), errors.Is(err, store.ErrLocked):
 		return ExitLocked
 	case errors.Is(err, syncer.ErrPartial):
 		return ExitPartial

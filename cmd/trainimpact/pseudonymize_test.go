@@ -125,8 +125,8 @@ func TestPseudonymisedWarehouseHoldsNoPersonalValue(t *testing.T) {
 	}
 }
 
-// A pseudonymised publish goes through a clear copy beside the warehouse; when the last step fails,
-// the command fails and that copy is gone too.
+// A pseudonymised publish is built in state_dir and never leaves a copy beside the warehouse; when
+// the last step (the move over the warehouse) fails, the command fails and leaves nothing there.
 func TestFailedPseudonymisedPublishLeavesNoClearCopy(t *testing.T) {
 	dir, res := smallDemo(t)
 	editConfig(t, dir, "  identities: identities.csv\n",

@@ -11,8 +11,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +40,7 @@ type Config struct {
 	Analysis Analysis          `yaml:"analysis"`
 	ROI      ROI               `yaml:"roi"`
 	Report   Report            `yaml:"report"`
+	Publish  Publish           `yaml:"publish"`
 
 	// unset holds an Error for every *_env key whose variable is unset or empty, by key.
 	unset map[string]Error
@@ -116,6 +119,48 @@ type Report struct {
 // PageSizes are the accepted values of report.page_size.
 var PageSizes = []string{"A4", "Letter", "Legal", "A3"}
 
+// Publish configures the published warehouse file.
+type Publish struct {
+	// Mode is the published file's permission bits, in octal ("0640": the owner writes, the group
+	// reads — several analysts open the file; "0600" keeps it to the owner; "0644" lets everyone
+	// on the machine read it).
+	Mode ModeText `yaml:"mode"`
+}
+
+// ModeText is an octal file mode as written in the file: quoted ("0640") or not (0640, which YAML
+// would otherwise read as the octal number 416).
+type ModeText string
+
+// UnmarshalYAML keeps the value's text as written.
+func (m *ModeText) UnmarshalYAML(b []byte) error {
+	*m = ModeText(strings.Trim(strings.TrimSpace(string(b)), `"'`))
+	return nil
+}
+
+// FileMode returns Mode as permission bits (0640 when Mode was never validated).
+func (p Publish) FileMode() os.FileMode {
+	m, err := parseMode(p.Mode)
+	if err != nil {
+		return 0o640
+	}
+	return m
+}
+
+// parseMode reads an octal mode of three or four digits that keeps read and write for the owner
+// and sets no execute, setuid, setgid or sticky bit.
+func parseMode(text ModeText) (os.FileMode, error) {
+	s := strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(string(text)), "0o"), "0")
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || len(s) != 3 {
+		return 0, fmt.Errorf("%q is not an octal file mode such as 0640", string(text))
+	}
+	m := os.FileMode(v)
+	if m&0o600 != 0o600 || m&0o111 != 0 {
+		return 0, fmt.Errorf("%04o: the owner must read and write the file and no one may execute it (e.g. 0640, 0600, 0644)", m)
+	}
+	return m, nil
+}
+
 // Default returns the configuration used for every key the file leaves out.
 func Default() *Config {
 	return &Config{
@@ -125,8 +170,9 @@ func Default() *Config {
 		Secrets:   map[string]string{},
 		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30,
 			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
-		ROI:    ROI{Currency: "USD", Values: map[string]float64{}},
-		Report: Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},
+		ROI:     ROI{Currency: "USD", Values: map[string]float64{}},
+		Report:  Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},
+		Publish: Publish{Mode: "0640"},
 	}
 }
 

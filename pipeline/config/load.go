@@ -70,6 +70,7 @@ func Parse(path string, data []byte, lookupEnv func(string) (string, bool)) (*Co
 		}
 	}
 	d.validate(cfg, root)
+	d.validatePaths(cfg)
 	d.secrets(cfg, lookupEnv)
 	if len(d.errs) > 0 {
 		sort.SliceStable(d.errs, func(i, j int) bool { return d.errs[i].Line < d.errs[j].Line })
@@ -313,6 +314,9 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	if a.MaxCensored < 0 || a.MaxCensored > 1 {
 		bad("analysis.max_censored", "must be a share between 0 and 1")
 	}
+	if _, err := parseMode(cfg.Publish.Mode); err != nil {
+		bad("publish.mode", err.Error())
+	}
 	c := cfg.ROI.Costs
 	for _, k := range []struct {
 		key string
@@ -342,6 +346,32 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	}
 	if !slices.Contains(PageSizes, cfg.Report.PageSize) {
 		bad("report.page_size", fmt.Sprintf("unknown page size %q (%s)", cfg.Report.PageSize, strings.Join(PageSizes, ", ")))
+	}
+}
+
+// validatePaths refuses a warehouse the pipeline could overwrite with its private files, or
+// publish into its private folder: the working database itself, or any path inside state_dir
+// (which is 0700 and holds real names; staging happens there).
+func (d *decoder) validatePaths(cfg *Config) {
+	if cfg.Warehouse == "" || cfg.StateDir == "" {
+		return
+	}
+	dir := filepath.Dir(cfg.Path)
+	abs := func(p string) string {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		return filepath.Clean(p)
+	}
+	wh, state := abs(cfg.Warehouse), abs(cfg.StateDir)
+	switch rel, err := filepath.Rel(state, wh); {
+	case wh == filepath.Join(state, "work.duckdb"):
+		d.add(d.lineOf("warehouse"), "warehouse", fmt.Sprintf("%s is the working database (state_dir/work.duckdb): publish to another path", cfg.Warehouse))
+	case wh == state || (err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))):
+		d.add(d.lineOf("warehouse"), "warehouse", fmt.Sprintf("%s is inside state_dir %s, the pipeline's private folder: analysts could not open it, and staging files live there", cfg.Warehouse, cfg.StateDir))
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
-	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"regexp"
@@ -48,14 +46,11 @@ func pseudo(key []byte, v string) string {
 	return Pseudonym(key, v)
 }
 
-// mapRow is one row of the temporary pseudonym_map table.
-type mapRow struct{ kind, old, new string }
-
-func (mapRow) Table() string            { return "pseudonym_map" }
-func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r.new} }
-
-// Pseudonymize replaces personal values with keyed hashes (Pseudonym) inside w's transaction. It is
-// meant for the copy being published; the working database keeps real values for matching.
+// Pseudonymize fills the fresh database of f (see store.BuildFresh) from its attached source,
+// replacing personal values with keyed hashes (Pseudonym) as the rows are written: no clear value
+// is ever written into the fresh file, so none can linger in its freed blocks. The source (the
+// working database) keeps the real values for matching and rebuild. Every table of f is filled:
+// the ones listed below through their statement in sql/copy/, the others copied as they are.
 //
 //   - people: email (normalised first, so it equals the hash of any matching account email) and
 //     name; person_id becomes "people:person:" + the first 16 hex digits of the keyed hash of the
@@ -71,152 +66,160 @@ func (r mapRow) Values() []driver.Value { return []driver.Value{r.kind, r.old, r
 //     and reporter fields: the accountIds in from_value/to_value and the display names in
 //     from_string/to_string.
 //
-//   - free text (the freeText columns: incident titles, log entry summaries, pull request titles,
-//     branch names, changelog strings, custom fields, notes, errors): every name, email, login and
-//     account id known from people and accounts is replaced, as a whole word and whatever its case,
-//     by the same pseudonym its column gets (see scrubber; a first name alone is not known).
+//   - free text (incident titles, log entry summaries, pull request titles, branch names,
+//     changelog strings, custom fields, notes, errors): every name, email, login and account id
+//     known from people and accounts is replaced, as a whole word and whatever its case, by the
+//     same pseudonym its column gets (see scrubber; a first name alone is not known).
 //
-//   - raw_records: emptied. Raw payloads carry personal values in every shape the sources use.
+//   - raw_records: left empty. Raw payloads carry personal values in every shape the sources use.
 //
-// Values that already look like a pseudonym (64 hex digits) are left alone, so a second call
-// changes nothing.
-func Pseudonymize(ctx context.Context, w *store.Writer, key []byte) error {
+// Values that already look like a pseudonym (64 hex digits) are left alone. step, when not nil, is
+// told "copy:<table>" after each table.
+func Pseudonymize(ctx context.Context, f *store.Filler, key []byte, step func(string)) error {
 	if len(key) == 0 {
 		return ErrNoKey
 	}
+	if step == nil {
+		step = func(string) {}
+	}
 	fail := func(err error) error { return fmt.Errorf("people: pseudonymize: %w", err) }
-	var maps []models.Row
-	var ppl []models.Row
-	personID := map[string]string{}
-	text := newScrubber()
-	rows, err := w.Query(ctx, query("read_people"))
+	m, err := readMaps(ctx, f, key)
 	if err != nil {
 		return fail(err)
 	}
-	for rows.Next() {
-		var p models.Person
-		if err := rows.Scan(&p.PersonID, &p.Email, &p.Name, &p.Pseudonymized, &p.UpdatedAt); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		if !p.Pseudonymized {
-			email := NormalizeEmail(p.Email)
-			text.add(email, pseudo(key, email))
-			text.add(p.Name, pseudo(key, strings.TrimSpace(p.Name)))
-			id := "people:person:" + Pseudonym(key, email)[:16]
-			personID[p.PersonID] = id
-			maps = append(maps, mapRow{"person", p.PersonID, id})
-			p.PersonID, p.Email, p.Name, p.Pseudonymized = id, pseudo(key, email), pseudo(key, strings.TrimSpace(p.Name)), true
-		}
-		ppl = append(ppl, p)
-	}
-	rows.Close()
-	newPerson := func(id string) string {
-		if n, ok := personID[id]; ok {
-			return n
-		}
-		return id
-	}
-
-	var accts []models.Row
-	rows, err = w.Query(ctx, query("read_accounts"))
-	if err != nil {
-		return fail(err)
-	}
-	for rows.Next() {
-		var a models.Account
-		var first, last sql.NullTime
-		if err := rows.Scan(&a.AccountID, &a.Source, &a.NativeID, &a.Login, &a.Email, &a.Name, &a.IsBot,
-			&a.PersonID, &a.MatchRule, &first, &last); err != nil {
-			rows.Close()
-			return fail(err)
-		}
-		a.FirstSeenAt, a.LastSeenAt = first.Time, last.Time
-		text.add(a.NativeID, pseudo(key, a.NativeID))
-		text.add(a.Login, pseudo(key, strings.ToLower(strings.TrimSpace(a.Login))))
-		text.add(a.Email, pseudo(key, NormalizeEmail(a.Email)))
-		text.add(a.Name, pseudo(key, strings.TrimSpace(a.Name)))
-		if native := pseudo(key, a.NativeID); native != a.NativeID {
-			id := models.AccountID(a.Source, native)
-			maps = append(maps, mapRow{"account", a.AccountID, id})
-			if a.Source == models.SourceJira {
-				maps = append(maps, mapRow{"native", a.NativeID, native})
+	lookup := func(tbl map[string]string) func(string) string {
+		return func(v string) string {
+			if n, ok := tbl[v]; ok {
+				return n
 			}
-			a.AccountID, a.NativeID = id, native
+			return v
 		}
-		a.Email = pseudo(key, NormalizeEmail(a.Email))
-		a.Name = pseudo(key, strings.TrimSpace(a.Name))
-		a.Login = pseudo(key, strings.ToLower(strings.TrimSpace(a.Login)))
-		a.PersonID = newPerson(a.PersonID)
-		accts = append(accts, a)
 	}
-	rows.Close()
-
-	var ovs []models.Row
-	rows, err = w.Query(ctx, query("read_overrides"))
-	if err != nil {
-		return fail(err)
+	funcs := []struct {
+		name string
+		fn   func(string) string
+	}{
+		{"ti_person", lookup(m.person)},
+		{"ti_account", lookup(m.account)},
+		{"ti_jira_native", lookup(m.jiraNative)},
+		{"ti_email", func(v string) string { return pseudo(key, NormalizeEmail(v)) }},
+		{"ti_login", func(v string) string { return pseudo(key, strings.ToLower(strings.TrimSpace(v))) }},
+		{"ti_name", func(v string) string { return pseudo(key, strings.TrimSpace(v)) }},
+		{"ti_id", func(v string) string { return pseudo(key, v) }},
+		{"ti_scrub", func(v string) string { s, _ := m.text.scrub(v); return s }},
 	}
-	for rows.Next() {
-		var o models.IdentityOverride
-		if err := rows.Scan(&o.Source, &o.Account, &o.PersonID, &o.SourceFile, &o.Line); err != nil {
-			rows.Close()
+	for _, fn := range funcs {
+		if err := f.RegisterText(fn.name, fn.fn); err != nil {
 			return fail(err)
 		}
-		o.Account = pseudo(key, strings.ToLower(strings.TrimSpace(o.Account)))
-		o.PersonID = newPerson(o.PersonID)
-		ovs = append(ovs, o)
+	}
+	for _, t := range f.Tables() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		stmt, ok := copyStatement(t)
+		if !ok {
+			stmt = fmt.Sprintf("INSERT INTO %s BY NAME SELECT * FROM %s.%s", quoteIdent(t), store.SourceAlias, quoteIdent(t))
+		}
+		if stmt != "" {
+			if _, err := f.Exec(ctx, stmt); err != nil {
+				return fail(fmt.Errorf("copy %s: %w", t, err))
+			}
+		}
+		step("copy:" + t)
+	}
+	return nil
+}
+
+// maps are the replacements Pseudonymize applies, read from the source's people and accounts.
+type maps struct {
+	person, account, jiraNative map[string]string
+	text                        *scrubber
+}
+
+func readMaps(ctx context.Context, f *store.Filler, key []byte) (*maps, error) {
+	m := &maps{person: map[string]string{}, account: map[string]string{}, jiraNative: map[string]string{}, text: newScrubber()}
+	rows, err := f.Query(ctx, query("read_people"))
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id, email, name string
+		var done bool
+		if err := rows.Scan(&id, &email, &name, &done); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if done {
+			continue
+		}
+		norm := NormalizeEmail(email)
+		m.text.add(norm, pseudo(key, norm))
+		m.text.add(name, pseudo(key, strings.TrimSpace(name)))
+		m.person[id] = "people:person:" + Pseudonym(key, norm)[:16]
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 
-	rows, err = w.Query(ctx, query("assignee_names"))
+	rows, err = f.Query(ctx, query("read_accounts"))
 	if err != nil {
-		return fail(err)
+		return nil, err
+	}
+	for rows.Next() {
+		var id, source, native, login, email, name string
+		if err := rows.Scan(&id, &source, &native, &login, &email, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		m.text.add(native, pseudo(key, native))
+		m.text.add(login, pseudo(key, strings.ToLower(strings.TrimSpace(login))))
+		m.text.add(email, pseudo(key, NormalizeEmail(email)))
+		m.text.add(name, pseudo(key, strings.TrimSpace(name)))
+		if h := pseudo(key, native); h != native {
+			m.account[id] = models.AccountID(source, h)
+			if source == models.SourceJira {
+				m.jiraNative[native] = h
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+
+	rows, err = f.Query(ctx, query("assignee_names"))
+	if err != nil {
+		return nil, err
 	}
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			rows.Close()
-			return fail(err)
+			return nil, err
 		}
 		if h := pseudo(key, strings.TrimSpace(name)); h != name {
-			maps = append(maps, mapRow{"name", name, h})
-			text.add(name, h)
+			m.text.add(name, h)
 		}
 	}
 	rows.Close()
-
-	// Replace the three tables read whole, then rewrite references through the map.
-	for _, stmt := range []string{"delete_all_people", "delete_all_accounts", "delete_all_overrides", "pseudonym_map_create"} {
-		if _, err := w.Exec(ctx, query(stmt)); err != nil {
-			return fail(err)
-		}
-	}
-	if err := w.Insert(ctx, ppl); err != nil {
-		return fail(err)
-	}
-	if err := w.Insert(ctx, accts); err != nil {
-		return fail(err)
-	}
-	if err := w.Insert(ctx, ovs); err != nil {
-		return fail(err)
-	}
-	if err := w.Insert(ctx, maps); err != nil {
-		return fail(err)
-	}
-	if len(maps) > 0 {
-		if _, err := w.Exec(ctx, query("pseudonymize_ids")); err != nil {
-			return fail(err)
-		}
-	}
-	if _, err := w.Exec(ctx, query("pseudonym_map_drop")); err != nil {
-		return fail(err)
-	}
-	if err := scrubFreeText(ctx, w, text); err != nil {
-		return fail(err)
-	}
-	if _, err := w.Exec(ctx, query("delete_raw_records")); err != nil {
-		return fail(err)
-	}
-	return nil
+	return m, rows.Err()
 }
+
+// copyStatement returns the statement of sql/copy/<table>.sql ("" when the file holds only
+// comments: the table stays empty), or false when the table has none and is copied as it is.
+func copyStatement(table string) (string, bool) {
+	b, err := sqlFS.ReadFile("sql/copy/" + table + ".sql")
+	if err != nil {
+		return "", false
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "--") {
+			return string(b), true
+		}
+	}
+	return "", true
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

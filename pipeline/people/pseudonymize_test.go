@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/models"
@@ -56,14 +57,13 @@ func TestPseudonymize(t *testing.T) {
 			Field: "assignee", ToValue: "5b10ac8d82e05b22cc7d4ef5", ToString: "Ada Lovelace"},
 		models.MetricEvent{Metric: "m", EventID: "e", PersonID: ada, OccurredAt: t0, Value: 1},
 		models.Exposure{UnitType: "person", UnitID: ada, Status: "treated", TreatedAt: t0, LeadPersonID: ada},
+		models.RawRecord{Source: "github", Entity: "user", NativeID: "alovelace", Payload: []byte(`{"login":"alovelace"}`), UpdatedAt: t0, FetchedAt: t0},
 	}
 	if err := st.Write(ctx, func(w *store.Writer) error { return w.Upsert(ctx, seed) }); err != nil {
 		t.Fatal(err)
 	}
 	key := []byte(testKey)
-	if err := st.Write(ctx, func(w *store.Writer) error { return Pseudonymize(ctx, w, key) }); err != nil {
-		t.Fatal(err)
-	}
+	st = pseudonymized(t, st, key)
 	var email, pid string
 	var flag bool
 	if err := st.DB().QueryRow("SELECT email, person_id, pseudonymized FROM people").Scan(&email, &pid, &flag); err != nil {
@@ -111,17 +111,47 @@ func TestPseudonymize(t *testing.T) {
 			t.Errorf("%q still in %s", needle, where)
 		}
 	}
-	// A second call changes nothing.
-	before := fingerprint(t, st)
-	if err := st.Write(ctx, func(w *store.Writer) error { return Pseudonymize(ctx, w, key) }); err != nil {
-		t.Fatal(err)
+	// The raw payloads stay behind; the schema is the source's.
+	if n := count(t, st, "SELECT count(*) FROM raw_records"); n != 0 {
+		t.Errorf("raw_records: %d rows, want 0", n)
 	}
-	if fingerprint(t, st) != before {
+	// A second pass changes nothing.
+	before := fingerprint(t, st)
+	if again := pseudonymized(t, st, key); fingerprint(t, again) != before {
 		t.Error("pseudonymising twice changed the tables")
 	}
-	if err := st.Write(ctx, func(w *store.Writer) error { return Pseudonymize(ctx, w, nil) }); !errors.Is(err, ErrNoKey) {
+	err := store.BuildFresh(ctx, filepath.Join(t.TempDir(), "nokey.duckdb"), st.Path(), store.FreshOptions{},
+		func(ctx context.Context, f *store.Filler) error { return Pseudonymize(ctx, f, nil, nil) })
+	if !errors.Is(err, ErrNoKey) {
 		t.Errorf("nil key: err = %v, want ErrNoKey", err)
 	}
+}
+
+// pseudonymized closes src and returns a fresh pseudonymised copy of it (closed when t ends).
+func pseudonymized(t *testing.T, src *store.Store, key []byte) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	if err := src.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	dst := filepath.Join(t.TempDir(), "published.duckdb")
+	var steps []string
+	if err := store.BuildFresh(ctx, dst, src.Path(), store.FreshOptions{Step: func(s string) { steps = append(steps, s) }},
+		func(ctx context.Context, f *store.Filler) error {
+			return Pseudonymize(ctx, f, key, func(s string) { steps = append(steps, s) })
+		}); err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 5 || steps[0] != "created" || steps[len(steps)-1] != "checkpointed" {
+		t.Errorf("steps %v", steps)
+	}
+	st, err := store.Open(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // find returns "table.column" of the first text value containing needle (case-insensitive),

@@ -1,32 +1,9 @@
 package people
 
 import (
-	"context"
-	"database/sql/driver"
-	"fmt"
 	"strings"
 	"unicode"
-
-	"github.com/trainimpact/trainimpact/models"
-	"github.com/trainimpact/trainimpact/pipeline/store"
 )
-
-// freeText lists the columns of the published tables that hold text written by people or tools
-// (titles, log entry summaries such as "Acknowledged by Ada Lovelace", branch names, changelog
-// strings, custom field JSON, notes, error messages). Pseudonymize scrubs known personal strings
-// from them.
-var freeText = []struct{ table, column string }{
-	{"incidents", "title"},
-	{"incident_events", "summary"},
-	{"pull_requests", "title"},
-	{"pull_requests", "base_ref"},
-	{"deployments", "ref"},
-	{"tickets", "custom_fields"},
-	{"ticket_changes", "from_string"},
-	{"ticket_changes", "to_string"},
-	{"exposure", "note"},
-	{"runs", "error"},
-}
 
 // scrubber replaces every known personal string (a name, an email, a login, an account id) found
 // in free text by its pseudonym. Matching is case-insensitive and on whole words: text is cut into
@@ -129,59 +106,4 @@ func (s *scrubber) scrub(text string) (string, bool) {
 	}
 	b.WriteString(text[last:])
 	return b.String(), true
-}
-
-// scrubbedRow is one rewritten free-text value, in the temporary pseudonym_text table.
-type scrubbedRow struct {
-	rid int64
-	v   string
-}
-
-func (scrubbedRow) Table() string            { return "pseudonym_text" }
-func (r scrubbedRow) Values() []driver.Value { return []driver.Value{r.rid, r.v} }
-
-// scrubFreeText rewrites the freeText columns through s, row by row (by rowid).
-func scrubFreeText(ctx context.Context, w *store.Writer, s *scrubber) error {
-	if len(s.known) == 0 {
-		return nil
-	}
-	for _, c := range freeText {
-		ident := strings.NewReplacer("{{TABLE}}", fmt.Sprintf("%q", c.table), "{{COLUMN}}", fmt.Sprintf("%q", c.column))
-		rows, err := w.Query(ctx, ident.Replace(query("pseudonym_text_read")))
-		if err != nil {
-			return fmt.Errorf("read %s.%s: %w", c.table, c.column, err)
-		}
-		var out []models.Row
-		for rows.Next() {
-			var r scrubbedRow
-			if err := rows.Scan(&r.rid, &r.v); err != nil {
-				rows.Close()
-				return err
-			}
-			if v, ok := s.scrub(r.v); ok {
-				r.v = v
-				out = append(out, r)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			continue
-		}
-		if _, err := w.Exec(ctx, query("pseudonym_text_create")); err != nil {
-			return err
-		}
-		if err := w.Insert(ctx, out); err != nil {
-			return err
-		}
-		if _, err := w.Exec(ctx, ident.Replace(query("pseudonym_text_update"))); err != nil {
-			return fmt.Errorf("rewrite %s.%s: %w", c.table, c.column, err)
-		}
-		if _, err := w.Exec(ctx, query("pseudonym_text_drop")); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-//go:embed sql/*.sql
+//go:embed sql/*.sql sql/copy/*.sql
 var sqlFS embed.FS
 
 // query returns the embedded statement sql/<name>.sql; a missing file is a programming error.

@@ -1,4 +1,4 @@
-SELECT account_id, source, native_id, coalesce(login, ''), coalesce(email, ''), coalesce(name, ''), is_bot,
-       coalesce(person_id, ''), coalesce(match_rule, ''), first_seen_at, last_seen_at
-FROM accounts
+-- The accounts of the source database being published (people.Pseudonymize builds its maps from them).
+SELECT account_id, source, native_id, coalesce(login, ''), coalesce(email, ''), coalesce(name, '')
+FROM src.accounts
 ORDER BY account_id

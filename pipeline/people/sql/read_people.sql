@@ -1,1 +1,2 @@
-SELECT person_id, email, coalesce(name, ''), pseudonymized, updated_at FROM people ORDER BY person_id
+-- The people of the source database being published (people.Pseudonymize builds its maps from them).
+SELECT person_id, email, coalesce(name, ''), pseudonymized FROM src.people ORDER BY person_id

@@ -1,0 +1,2 @@
+-- raw_records stays empty in a pseudonymised warehouse: raw payloads carry names, emails and logins
+-- in every shape the sources use. The working database keeps them (rebuild needs them).

@@ -1,1 +1,0 @@
-CREATE TABLE pseudonym_map (kind VARCHAR NOT NULL, old VARCHAR NOT NULL, new VARCHAR NOT NULL, PRIMARY KEY (kind, old))

@@ -1,1 +1,0 @@
-DROP TABLE pseudonym_map

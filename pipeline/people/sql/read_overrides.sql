@@ -1,1 +1,0 @@
-SELECT source, account, person_id, source_file, line FROM identity_overrides ORDER BY source, account
