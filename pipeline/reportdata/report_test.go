@@ -104,7 +104,7 @@ func buildFixture() error {
 			return err
 		}
 	}
-	if err := st.Publish(ctx, fix.cfg.Warehouse); err != nil {
+	if err := st.Publish(ctx, fix.cfg.Warehouse, fix.cfg.Publish.FileMode()); err != nil {
 		return err
 	}
 	fix.paths, err = Render(ctx, fix.cfg, Options{Formats: Formats, Out: filepath.Join(fix.dir, "report"),
