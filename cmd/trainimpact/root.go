@@ -75,6 +75,7 @@ Exit codes: 0 success; 1 failed (nothing published); 2 bad usage, config or inpu
 		newCmdQuery(f),
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),
+		newCmdExport(f),
 	)
 	return root
 }
