@@ -83,6 +83,9 @@ func BenchmarkEstimate14Metrics(b *testing.B) {
 
 var benchEvents = flag.Int("events", 10_000_000, "metric events of BenchmarkAnalyze10M")
 
+// benchTeams sets the teams (of eight people) of BenchmarkAnalyze10M (scripts/bench -size scaling).
+var benchTeams = flag.Int("teams", 5000, "teams of BenchmarkAnalyze10M")
+
 // BenchmarkAnalyze10M measures, on 10M metric events of 5,000 teams, a whole Compute (panels,
 // before/after windows, pooled durations and volumes in DuckDB, then 14 DiDs with 999 bootstrap
 // draws, before/after, Kaplan–Meier, tests, ROI) and, in the same run, four ways of "one DuckDB
@@ -136,6 +139,7 @@ func BenchmarkAnalyze10M(b *testing.B) {
 		}
 		for _, stmt := range strings.Split(string(setup), ";\n\n") {
 			stmt = strings.Replace(stmt, "range(10000000)", fmt.Sprintf("range(%d)", events), 1)
+			stmt = strings.ReplaceAll(stmt, "5000", fmt.Sprint(*benchTeams)) // the teams in testdata/bench_events.sql
 			q, args, err := queries.BindNamed("bench_events.sql", stmt, map[string]any{"names": names, "kinds": kinds})
 			if err != nil {
 				return err
