@@ -180,8 +180,8 @@ func readManifest(t *testing.T, dir string) *export.Manifest {
 	return &m
 }
 
-// checkCounts compares every exported table's row count, read back from the files, with the
-// warehouse's, and that the analysis tables are there with rows.
+// checkCounts compares every exported table, read back from the files, with the warehouse: row
+// counts and the rows themselves; and checks that the analysis tables are there with rows.
 func checkCounts(t *testing.T, warehouse, dir string) *export.Manifest {
 	t.Helper()
 	m := readManifest(t, dir)
@@ -192,14 +192,23 @@ func checkCounts(t *testing.T, warehouse, dir string) *export.Manifest {
 	defer st.Close()
 	have := map[string]int64{}
 	for _, tb := range m.Tables {
-		var files, wh int64
-		q := fmt.Sprintf(`SELECT (SELECT count(*) FROM read_parquet('%s', hive_partitioning = true)), (SELECT count(*) FROM %q)`,
-			strings.ReplaceAll(filepath.Join(dir, tb.Glob), "'", "''"), tb.Name)
-		if err := st.DB().QueryRow(q).Scan(&files, &wh); err != nil {
+		cols := make([]string, len(tb.Columns))
+		for i, c := range tb.Columns {
+			cols[i] = fmt.Sprintf("%q", c.Name)
+		}
+		list := strings.Join(cols, ", ")
+		pq := fmt.Sprintf(`read_parquet('%s', hive_partitioning = true)`, strings.ReplaceAll(filepath.Join(dir, tb.Glob), "'", "''"))
+		// Row counts, and the rows themselves as multisets (a difference both ways).
+		var files, wh, missing, extra int64
+		q := fmt.Sprintf(`SELECT (SELECT count(*) FROM %[2]s), (SELECT count(*) FROM %[3]q),
+			(SELECT count(*) FROM (SELECT %[1]s FROM %[3]q EXCEPT ALL SELECT %[1]s FROM %[2]s)),
+			(SELECT count(*) FROM (SELECT %[1]s FROM %[2]s EXCEPT ALL SELECT %[1]s FROM %[3]q))`, list, pq, tb.Name)
+		if err := st.DB().QueryRow(q).Scan(&files, &wh, &missing, &extra); err != nil {
 			t.Fatalf("%s: %v", tb.Name, err)
 		}
-		if files != wh || files != tb.Rows {
-			t.Errorf("%s: %d rows in the files, %d in the warehouse, %d in the manifest", tb.Name, files, wh, tb.Rows)
+		if files != wh || files != tb.Rows || missing != 0 || extra != 0 {
+			t.Errorf("%s: %d rows in the files, %d in the warehouse, %d in the manifest; %d missing, %d extra",
+				tb.Name, files, wh, tb.Rows, missing, extra)
 		}
 		have[tb.Name] = files
 	}
