@@ -172,6 +172,10 @@ func Parquet(ctx context.Context, st *store.Store, opts Options) (_ *Manifest, e
 			os.RemoveAll(tmp)
 		}
 	}()
+	// MkdirTemp makes the folder private (0700); the export is for others to read, like the warehouse.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
 
 	// One connection, so that the time zone setting holds for every statement.
 	conn, err := st.DB().Conn(ctx)

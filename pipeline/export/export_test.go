@@ -183,6 +183,10 @@ func TestParquetRoundTrip(t *testing.T) {
 		}
 		r.Close()
 	}
+	// The folder is readable by others, as the warehouse is (a temporary folder starts private).
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm()&0o055 != 0o055 {
+		t.Errorf("export folder mode: %v %v", fi.Mode(), err)
+	}
 	// No temporary folder is left beside the export.
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(dir), ".out.export-*")); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
