@@ -44,8 +44,8 @@ DuckDB file, joins them with who was trained when, and estimates the program's e
 resolution quality, rework, escalations and lead time, with an ROI a sponsor can trust.
 
 Writing commands (init, sync, import, rebuild, analyze) work on the private working database in
-state_dir and publish a snapshot to the warehouse file when they succeed; sql, query and status
-read the published warehouse and never block the pipeline.
+state_dir and publish a snapshot to the warehouse file when they succeed; sql, query, status and
+export read the published warehouse and never block the pipeline.
 
 Exit codes: 0 success; 1 failed (nothing published); 2 bad usage, config or input file;
 3 partial (a source failed); 4 another run holds the lock.`,
