@@ -9,7 +9,7 @@
 //	go run ./scripts/bench -only store,analyze          # some figures
 //	go run ./scripts/bench -size scaling -scale-sizes 100k   # the scaling study (derive, analyze) at some sizes
 //
-// Full sizes take about 15 minutes on a quiet 2-core machine and want it to themselves: the
+// Full sizes (not yet timed end to end) want a quiet machine to themselves: the
 // figures are wall-time ratios, and neighbours' load changes them.
 package main
 
