@@ -83,6 +83,9 @@ func BenchmarkEstimate14Metrics(b *testing.B) {
 
 var benchEvents = flag.Int("events", 10_000_000, "metric events of BenchmarkAnalyze10M")
 
+// benchTeams sets the teams (of eight people) of BenchmarkAnalyze10M (scripts/bench -size scaling).
+var benchTeams = flag.Int("teams", 5000, "teams of BenchmarkAnalyze10M")
+
 // BenchmarkAnalyze10M measures, on 10M metric events of 5,000 teams, a whole Compute (panels,
 // before/after windows, pooled durations and volumes in DuckDB, then 14 DiDs with 999 bootstrap
 // draws, before/after, Kaplan–Meier, tests, ROI) and, in the same run, four ways of "one DuckDB
@@ -136,6 +139,7 @@ func BenchmarkAnalyze10M(b *testing.B) {
 		}
 		for _, stmt := range strings.Split(string(setup), ";\n\n") {
 			stmt = strings.Replace(stmt, "range(10000000)", fmt.Sprintf("range(%d)", events), 1)
+			stmt = strings.ReplaceAll(stmt, "5000", fmt.Sprint(*benchTeams)) // the teams in testdata/bench_events.sql
 			q, args, err := queries.BindNamed("bench_events.sql", stmt, map[string]any{"names": names, "kinds": kinds})
 			if err != nil {
 				return err
@@ -163,6 +167,7 @@ func BenchmarkAnalyze10M(b *testing.B) {
 		}
 	}
 	var scanAgg, scanColsT, scanCopyT, scanRows, sqlSide, total time.Duration
+	var computeRSS int64 // peak RSS while Compute ran, bytes (Linux)
 	b.ResetTimer()
 	for range b.N {
 		err := st.Write(ctx, func(w *store.Writer) error {
@@ -236,10 +241,14 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			if _, err := metrics.TreatedEvents(ctx, w, o); err != nil {
 				return err
 			}
+			rssReset := resetPeakRSS()
 			t4 := time.Now()
 			res, err := Compute(ctx, w, cat, cfg, q, q.End(), q.End())
 			if err != nil {
 				return err
+			}
+			if rss := peakRSS(); rssReset && rss > computeRSS {
+				computeRSS = rss
 			}
 			if len(res.Headline) != 14 {
 				return fmt.Errorf("%d headline rows", len(res.Headline))
@@ -260,6 +269,11 @@ func BenchmarkAnalyze10M(b *testing.B) {
 		}
 	}
 	nb := float64(b.N)
+	if computeRSS > 0 {
+		// The process's peak resident memory while Compute ran (the events' generation before it
+		// excluded): DuckDB's buffers and Go's heap together.
+		b.ReportMetric(float64(computeRSS)/(1<<20), "compute-peak-rss-MB")
+	}
 	b.ReportMetric(scanAgg.Seconds()*1000/nb, "scan-agg-ms")
 	b.ReportMetric(scanColsT.Seconds()*1000/nb, "scan-cols-ms")
 	b.ReportMetric(scanCopyT.Seconds()*1000/nb, "scan-copy-ms")

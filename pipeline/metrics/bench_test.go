@@ -14,6 +14,9 @@ import (
 
 var benchEvents = flag.Int("events", 10_000_000, "metric events of BenchmarkDerive10M")
 
+// benchTeams sets the teams of BenchmarkDerive10M (scripts/bench -size scaling).
+var benchTeams = flag.Int("teams", 5000, "teams of BenchmarkDerive10M")
+
 // BenchmarkDerive10M measures Derive writing 10M events of 14 metrics (each metric a SELECT from
 // a prepared table, so that the metric queries themselves cost little) into an empty
 // metric_events, and then replacing them, as every later analysis does: the replacement deletes
@@ -34,10 +37,10 @@ func BenchmarkDerive10M(b *testing.B) {
 	}
 	err = st.Write(ctx, func(w *store.Writer) error {
 		_, err := w.Exec(ctx, fmt.Sprintf(`CREATE TABLE bench_src AS
-			SELECT CAST(i %% %d AS INTEGER) AS k, 'e' || i AS event_id, 'T' || (hash(i) %% 5000) AS team_id,
+			SELECT CAST(i %% %d AS INTEGER) AS k, 'e' || i AS event_id, 'T' || (hash(i) %% %d) AS team_id,
 			       TIMESTAMPTZ '2023-01-01 00:00:00+00' + to_seconds(CAST(hash(i * 7) %% (3 * 365 * 86400) AS BIGINT)) AS occurred_at,
 			       (hash(i * 13) %% 1000) / 10.0 AS value, hash(i * 23) %% 50 = 0 AS censored
-			FROM range(%d) AS r(i) ORDER BY k`, metrics, *benchEvents))
+			FROM range(%d) AS r(i) ORDER BY k`, metrics, *benchTeams, *benchEvents))
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/csv"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,13 +14,15 @@ import (
 	"github.com/trainimpact/trainimpact/reports/table"
 )
 
+var benchRows = flag.Int("rows", 1_000_000, "incident records of BenchmarkStoreVsCopy")
+
 // BenchmarkStoreVsCopy writes the same incident records into fresh databases — through the store's
 // Upsert in one Write (for 1M rows: the staged CSV file and INSERT … SELECT FROM read_csv), then the
 // same rows again (every key conflicts), and with DuckDB's own COPY FROM a CSV file into the same
 // keyed table — and reports the rates and the store/copy ratio, in wall and in CPU time, measured in
 // the same run. The acceptance target is store/copy >= 0.5.
 func BenchmarkStoreVsCopy(b *testing.B) {
-	const n = 1_000_000
+	n := *benchRows
 	ctx := context.Background()
 	rows := incidents(n, "bench")
 	dir := b.TempDir()

@@ -1,0 +1,1 @@
+strftime(timezone('UTC', {{COLUMN}}), '%Y-%m')

@@ -1,0 +1,1 @@
+read_parquet('{{GLOB}}', hive_partitioning = true, hive_types_autocast = false)
