@@ -200,7 +200,7 @@ var each = []struct {
 		render: func() (Chart, error) {
 			return EventStudy("Resolution time by month since training", "Change in resolution time (%)", eventPts)
 		},
-		texts: []string{"Change in resolution time (%)", "Months since training (0 = month training was completed)", "Training", "-4", "6", "0", "-20",
+		texts: []string{"Change in resolution time (%)", "Months since training (0 = first whole month after training and washout)", "Training", "-4", "6", "0", "-20",
 			"Not shown: month 5 suppressed (too few people)"},
 		alt: []string{"Change in resolution time (%) by month since training", "month 2 -19% (interval -31% to -7%)", "month -1 is the reference (0)",
 			"month 3 -22% (interval not available)", "Not shown, suppressed because too few people: month 5."},

@@ -58,7 +58,7 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 		return nil, fmt.Errorf("charts: event study %q: every point is suppressed or missing: %w", title, ErrNoData)
 	}
 
-	xLabel := "Months since training (0 = month training was completed)"
+	xLabel := "Months since training (0 = first whole month after training and washout)"
 	var notes []string
 	if len(suppressed) > 0 {
 		notes = append(notes, fmt.Sprintf("%s %s suppressed (too few people)", plural(len(suppressed), "month", "months"), strings.Join(suppressed, ", ")))
@@ -207,7 +207,7 @@ func eventStudy(title, yLabel string, pts []EventPoint) (*figure, error) {
 	if what == "" {
 		what = "Effect"
 	}
-	fmt.Fprintf(&alt, "%s by month since training, with intervals; the dashed line at 0 is no change and month 0 is the month training was completed. ", what)
+	fmt.Fprintf(&alt, "%s by month since training, with intervals; the dashed line at 0 is no change and month 0 is the first whole month after training and its washout. ", what)
 	describe := func(name string, es []EventPoint) {
 		var parts []string
 		for _, e := range es {

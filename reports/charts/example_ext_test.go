@@ -38,7 +38,7 @@ func ExampleEventStudy() {
 	}
 	fmt.Println(ch.Alt)
 	// Output:
-	// Change (%) by month since training, with intervals; the dashed line at 0 is no change and month 0 is the month training was completed. Before training: month -2 +1% (interval -6% to +8%); month -1 is the reference (0). From training on: month 0 -12% (interval -20% to -4%). Not shown, suppressed because too few people: month 1.
+	// Change (%) by month since training, with intervals; the dashed line at 0 is no change and month 0 is the first whole month after training and its washout. Before training: month -2 +1% (interval -6% to +8%); month -1 is the reference (0). From training on: month 0 -12% (interval -20% to -4%). Not shown, suppressed because too few people: month 1.
 }
 
 // Nothing to draw is ErrNoData.

@@ -209,8 +209,10 @@ func levelOf(e Effect) float64 {
 func eventStudy(h Effect, rows []EstimateRow) ([]charts.EventPoint, string) {
 	var pts []charts.EventPoint
 	level := levelOf(h)
+	// Shares are drawn in percentage points: a month's change relative to a small share (a 3%
+	// reopen rate) swings by hundreds of percent and hides the pattern.
 	scale := "percent"
-	if h.Scale != "log" && !(level > 0) {
+	if h.Scale == "share" || (h.Scale != "log" && !(level > 0)) {
 		scale = "points"
 	}
 	conv := func(x float64) float64 {
