@@ -21,6 +21,9 @@ func TestDefaultCatalog(t *testing.T) {
 		"incident_escalated": "escalations", "incident_reassigned": "escalations", "ticket_priority_raised": "escalations",
 		"ticket_cycle_hours": "lead time", "pr_lead_time_hours": "lead time", "change_lead_time_hours": "lead time",
 		"ticket_on_time": "lead time",
+		// issue 22
+		"deployment_frequency": "delivery (DORA)", "change_failure_rate": "delivery (DORA)",
+		"failed_deployment_recovery_hours": "delivery (DORA)", "deployment_rework_rate": "delivery (DORA)",
 	}
 	if len(c.Metrics) != len(want) {
 		t.Fatalf("%d metrics, want %d", len(c.Metrics), len(want))
