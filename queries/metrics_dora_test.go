@@ -1,11 +1,15 @@
 package queries
 
 import (
+	"context"
+	"fmt"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
 // The DORA metrics on one hand-made delivery history of repositories acme/api (service "API",
@@ -157,4 +161,64 @@ func TestMetricDeploymentFrequency(t *testing.T) {
 	check(t, m, got, "deployment_frequency:B|2025-03-10", "B", 1, false)
 	check(t, m, got, "deployment_frequency:B|2025-06-30", "B", 0, false)
 	absent(t, m, got, "deployment_frequency:B|2025-07-07", "deployment_frequency:A|2025-09-29")
+}
+
+func TestExampleUnmappedServices(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "u.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.Example("unmapped_services")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	var order []string
+	err = st.Write(ctx, func(w *store.Writer) error {
+		if err := c.CreateViews(ctx, w); err != nil {
+			return err
+		}
+		if err := w.Upsert(ctx, append(baseRows(), doraRows()...)); err != nil {
+			return err
+		}
+		q, args, err := e.Bind(nil)
+		if err != nil {
+			return err
+		}
+		r, err := w.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			var id, name, rule string
+			var repos []any
+			var n int64
+			var first, last time.Time
+			if err := r.Scan(&id, &name, &rule, &repos, &n, &first, &last); err != nil {
+				return err
+			}
+			got[id] = fmt.Sprintf("%s %v %d", rule, repos, n)
+			order = append(order, id)
+		}
+		return r.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"S1": "name [acme/api] 2", "S3": "config [acme/web] 1", "S9": "none [] 1"}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+	if len(order) != 3 || order[0] != "S9" {
+		t.Errorf("rows %v: want 3, unlinked first", order)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
+	"github.com/trainimpact/trainimpact/pipeline/refresh"
 )
 
 // AnalyzeOptions are the flags of `trainimpact analyze`.
@@ -47,7 +48,12 @@ are replaced. The result is deterministic for the configured analysis.seed.`,
 			if err != nil {
 				return err
 			}
-			res, err := analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
+			// The metric files read the service map and min_cell from the database: current ones.
+			err = refresh.WriteSettings(ctx, s.Store, cfg, f.Now())
+			var res *analyze.Result
+			if err == nil {
+				res, err = analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
+			}
 			if err == nil {
 				s.Counts["estimates"] = len(res.Estimates)
 				for m, n := range res.Events {
