@@ -24,6 +24,7 @@ func TestDefaultCatalog(t *testing.T) {
 		// issue 22
 		"deployment_frequency": "delivery (DORA)", "change_failure_rate": "delivery (DORA)",
 		"failed_deployment_recovery_hours": "delivery (DORA)", "deployment_rework_rate": "delivery (DORA)",
+		"attrition_rate": "people", "internal_moves": "people", "promotions_to_lead": "people",
 	}
 	if len(c.Metrics) != len(want) {
 		t.Fatalf("%d metrics, want %d", len(c.Metrics), len(want))
