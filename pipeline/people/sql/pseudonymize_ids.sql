@@ -10,6 +10,8 @@ FROM pseudonym_map m WHERE m.kind = 'person' AND t.person_id = m.old;
 UPDATE exposure t SET unit_id = m.new FROM pseudonym_map m WHERE m.kind = 'person' AND t.unit_type = 'person' AND t.unit_id = m.old;
 UPDATE exposure t SET lead_person_id = m.new FROM pseudonym_map m WHERE m.kind = 'person' AND t.lead_person_id = m.old;
 UPDATE metric_events t SET person_id = m.new FROM pseudonym_map m WHERE m.kind = 'person' AND t.person_id = m.old;
+UPDATE assessments t SET assessment_id = replace(t.assessment_id, m.old, m.new), person_id = m.new
+FROM pseudonym_map m WHERE m.kind = 'person' AND t.person_id = m.old;
 
 -- Account ids.
 UPDATE incidents t SET first_responder_account_id = m.new FROM pseudonym_map m WHERE m.kind = 'account' AND t.first_responder_account_id = m.old;
