@@ -108,7 +108,7 @@ func TestAssessmentPairs(t *testing.T) {
 		models.Enrollment{EnrollmentID: "e2", PersonID: "p2", CohortID: "c", Program: "L", EnrolledAt: day(1, 10, 0), Status: "dropout", SourceFile: "c", Line: 3},
 		a("a1", "p1", "quiz", day(2, 1, 0), 5), a("a2", "p1", "quiz", day(2, 20, 0), 6), // pre: the first
 		a("a3", "p1", "quiz", day(4, 1, 0), 8), a("a4", "p1", "quiz", day(5, 1, 0), 9), // post: the first
-		a("a5", "p1", "360", day(4, 1, 0), 7), // no pre
+		a("a5", "p1", "360", day(4, 1, 0), 7),                                          // no pre
 		a("a6", "p2", "quiz", day(2, 1, 0), 3), a("a7", "p2", "quiz", day(4, 1, 0), 4), // not completed
 	)
 	var pre, post float64
