@@ -96,6 +96,10 @@ func everyRecord(n int) []models.Row {
 			models.MetricEvent{Metric: "m", EventID: id, PersonID: opt(i), TeamID: opt(i), OccurredAt: at(i), Value: float(i), Censored: i%2 == 0},
 			models.Estimate{AnalysisID: "a", Period: id, Metric: "m", Method: "did", Aggregation: "team", RelPeriod: relp, Scale: "log", Estimate: float(i), CILow: float(i + 1), CIHigh: float(i + 2), RelativeChange: float(i + 3), StdError: float(i + 4), PValue: float(i + 5), QValue: float(i + 6), NTreatedUnits: i, NControlUnits: -i, NEventsPre: math.MinInt64 + int64(i), NEventsPost: int64(i), MDE: float(i + 7), Flags: list(i), ComputedAt: at(i)},
 			models.ROI{AnalysisID: "a", Period: id, Metric: "m", Monetised: i%2 == 0, EffectPerEvent: float(i), AnnualVolume: float(i + 1), ValuePerUnit: float(i + 2), Benefit: float(i + 3), BenefitLow: float(i + 4), BenefitHigh: float(i + 5), Cost: float(i + 6), ROIPct: float(i + 7), ROIPctLow: float(i + 8), BCR: float(i), BCRLow: float(i + 1), Currency: opt(i), ComputedAt: at(i)},
+			models.Assessment{AssessmentID: id, PersonID: tricky(i), Instrument: tricky(i + 1), TakenAt: at(i), Score: float(i), MaxScore: float(i + 1), SourceFile: tricky(i), Line: i},
+			models.SurveyResponse{ResponseID: id, TeamID: tricky(i), Kind: tricky(i + 1), Survey: tricky(i + 2), TakenAt: at(i), RespondentKey: tricky(i + 3), Question: tricky(i + 4), Score: float(i), Scale: float(i + 1), SourceFile: tricky(i), Line: -i},
+			models.Setting{Key: id, Value: float(i), UpdatedAt: at(i)},
+			models.ServiceRepo{Service: id, Repo: tricky(i)},
 		)
 	}
 	return rows
