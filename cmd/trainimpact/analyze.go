@@ -55,6 +55,9 @@ are replaced. The result is deterministic for the configured analysis.seed.`,
 				res, err = analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
 			}
 			if err == nil {
+				err = analyze.AddPairedAssessments(ctx, s.Store, cfg, res, f.Now())
+			}
+			if err == nil {
 				s.Counts["estimates"] = len(res.Estimates)
 				for m, n := range res.Events {
 					s.Counts["events."+m] = n

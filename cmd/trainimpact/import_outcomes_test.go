@@ -106,3 +106,27 @@ func TestImportAssessmentsAndSurveysCommand(t *testing.T) {
 		t.Errorf("a rejected surveys file let the teams file through: %q, was %q", got, before)
 	}
 }
+
+// analyze writes the paired pre/post assessment rows: one pair only, so counted and suppressed.
+func TestAnalyzePairedAssessments(t *testing.T) {
+	dir := peopleProject(t)
+	p := filepath.Join(dir, "assessments.csv")
+	if err := os.WriteFile(p, []byte("person_email,instrument,taken_at,score,max_score\n"+
+		"ada@acme.example,quiz,2025-01-09,12,20\nada@acme.example,quiz,2025-03-20,17,20\nbob@acme.example,quiz,2025-03-20,17,20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := cli(t, dir, "import"); code != ExitOK {
+		t.Fatalf("import: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := cli(t, dir, "import", "assessments", p); code != ExitOK {
+		t.Fatalf("import assessments: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, out, errOut := cli(t, dir, "analyze", "--period", "2025-Q2"); code != ExitOK {
+		t.Fatalf("analyze: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut := cli(t, dir, "sql", "--format", "csv", "select aggregation, n_treated_units, estimate is null AS empty, "+
+		"list_contains(flags, 'suppressed') AS suppressed, period from estimates where method = 'paired_signed_rank'")
+	if code != ExitOK || !strings.Contains(out, "instrument:quiz,1,true,true,2025-Q2") {
+		t.Errorf("paired rows: exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -1,12 +1,16 @@
 package analyze
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/metrics"
+	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/reports/roi"
 	"github.com/trainimpact/trainimpact/reports/stats"
 )
@@ -76,4 +80,30 @@ func PairedAssessments(pairs map[string][]metrics.AssessmentPair, a config.Analy
 		out = append(out, r)
 	}
 	return out
+}
+
+// AddPairedAssessments computes the paired assessment rows (PairedAssessments) for the analysis res
+// that Run just wrote — pairs known at its cut-off — stamps them with its analysis id, period and
+// now, inserts them into estimates in one transaction of st and appends them to res.Estimates. Run
+// replaces every estimate of a period, these included, so running both again replaces them too.
+func AddPairedAssessments(ctx context.Context, st *store.Store, cfg *config.Config, res *Result, now time.Time) error {
+	var rows []models.Estimate
+	err := st.Write(ctx, func(w *store.Writer) error {
+		pairs, err := metrics.AssessmentPairs(ctx, w, res.Cutoff)
+		if err != nil {
+			return err
+		}
+		rows = PairedAssessments(pairs, cfg.Analysis)
+		out := make([]models.Row, len(rows))
+		for i := range rows {
+			rows[i].AnalysisID, rows[i].Period, rows[i].ComputedAt = res.AnalysisID, res.Period, now.UTC()
+			out[i] = rows[i]
+		}
+		return w.Insert(ctx, out)
+	})
+	if err != nil {
+		return fmt.Errorf("analyze: paired assessments: %w", err)
+	}
+	res.Estimates = append(res.Estimates, rows...)
+	return nil
 }
