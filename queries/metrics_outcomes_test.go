@@ -148,3 +148,30 @@ func TestAssessmentPairs(t *testing.T) {
 		t.Errorf("one pair under min_cell 5: suppressed %v, mean %v", suppressed, mean)
 	}
 }
+
+func TestMetricJSMSatisfaction(t *testing.T) {
+	const m = "jsm_satisfaction"
+	fb := func(id string, rating int) models.RawRecord {
+		return models.RawRecord{Source: "jira", Entity: "request_feedback", NativeID: id, Scope: id,
+			Payload: []byte(`{"type":"csat","rating":` + string(rune('0'+rating)) + `,"comment":{"body":"x"}}`), FetchedAt: day(9, 1, 0)}
+	}
+	resolved := func(at time.Time) func(*models.Ticket) { return func(x *models.Ticket) { x.ResolvedAt = at } }
+	got := runMetric(t, m,
+		tk("t1", day(2, 1, 0), resolved(day(2, 3, 0))), fb("t1", 5),
+		tk("t2", day(8, 1, 0), resolved(day(8, 2, 0))), fb("t2", 4), // p2 in C in August
+		tk("t3", day(3, 1, 0), resolved(day(3, 2, 0))), fb("t3", 3),
+		tk("t4", day(3, 1, 0), resolved(day(3, 2, 0))),                // no feedback
+		tk("t5", day(9, 29, 0), resolved(day(10, 2, 0))), fb("t5", 5), // resolved after the cut-off
+		tk("t6", day(3, 1, 0), nil), fb("t6", 1), // not resolved
+		models.RawRecord{Source: "jira", Entity: "request_feedback", NativeID: "t7", Payload: []byte(`{"type":"csat","rating":4}`),
+			FetchedAt: day(9, 1, 0), DeletedAt: day(9, 2, 0)},
+		tk("t7", day(3, 1, 0), resolved(day(3, 2, 0))),
+	)
+	check(t, m, got, "t1", "B", 1, false)
+	check(t, m, got, "t2", "C", 1, false)
+	check(t, m, got, "t3", "B", 0, false)
+	absent(t, m, got, "t4", "t5", "t6", "t7")
+	if e := got["t1"]; !e.at.Equal(day(2, 3, 0)) || e.person.String != "p2" {
+		t.Errorf("t1: at %v person %v", e.at, e.person)
+	}
+}

@@ -26,6 +26,7 @@ func TestDefaultCatalog(t *testing.T) {
 		"failed_deployment_recovery_hours": "delivery (DORA)", "deployment_rework_rate": "delivery (DORA)",
 		"attrition_rate": "people", "internal_moves": "people", "promotions_to_lead": "people",
 		"engagement_score": "people", "stakeholder_satisfaction": "satisfaction", "assessment_score": "assessments",
+		"jsm_satisfaction": "satisfaction",
 	}
 	if len(c.Metrics) != len(want) {
 		t.Fatalf("%d metrics, want %d", len(c.Metrics), len(want))
