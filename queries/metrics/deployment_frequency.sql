@@ -14,15 +14,17 @@
 -- without deployments are events with value 0. Numerator and denominator stay recoverable:
 -- deployments = sum(value), team-weeks = count(*). The event's person is the team's lead that week
 -- (lead_at), so the people behind a team's events are counted through its leads.
-WITH d AS (
+WITH all_deployments AS MATERIALIZED (
     SELECT team_id, date_trunc('week', timezone('UTC', finished_at)) AS week
     FROM dora_deployments(CAST($cutoff AS TIMESTAMPTZ))
-    WHERE team_id IS NOT NULL
+),
+d AS (
+    SELECT team_id, week FROM all_deployments WHERE team_id IS NOT NULL
 ),
 span AS (
     SELECT
-        (SELECT min(date_trunc('week', timezone('UTC', finished_at))) FROM dora_deployments(CAST($cutoff AS TIMESTAMPTZ))) AS first_week,
-        date_trunc('week', timezone('UTC', CAST($cutoff AS TIMESTAMPTZ)) - INTERVAL 7 DAY)                             AS last_week
+        (SELECT min(week) FROM all_deployments)                                            AS first_week,
+        date_trunc('week', timezone('UTC', CAST($cutoff AS TIMESTAMPTZ)) - INTERVAL 7 DAY) AS last_week
 ),
 weeks AS (
     SELECT CAST(w.week AS TIMESTAMP) AS week
