@@ -40,8 +40,9 @@ type Metric struct {
 	Family string
 	Source string
 	Events string // optional: what one event is
-	// Level is the metric's Kirkpatrick/Phillips evaluation level: LevelBehaviour (L3, how people
-	// work) or LevelImpact (L4, a business outcome); the ROI and the report say which a figure is.
+	// Level is the metric's Kirkpatrick/Phillips evaluation level: LevelLearning (L2, what people
+	// learned: assessments), LevelBehaviour (L3, how people work) or LevelImpact (L4, a business
+	// outcome); the ROI and the report say which a figure is.
 	Level string
 	Doc   string // prose lines of the header
 	File  string
@@ -380,6 +381,7 @@ var metricKeys = map[string]bool{"metric": true, "title": true, "kind": true, "b
 
 // Kirkpatrick/Phillips evaluation levels of a metric (header key level).
 const (
+	LevelLearning  = "L2" // learning: knowledge and skills, measured by assessments
 	LevelBehaviour = "L3" // application and behaviour on the job
 	LevelImpact    = "L4" // business impact
 )
@@ -403,7 +405,7 @@ func parseMetric(file, body string) (Metric, error) {
 		key     string
 		allowed []string
 	}{{"kind", []string{"duration", "proportion", "count"}}, {"better", []string{"lower", "higher"}},
-		{"unit", []string{"hours", "minutes", "share", "count"}}, {"level", []string{LevelBehaviour, LevelImpact}}} {
+		{"unit", []string{"hours", "minutes", "share", "count"}}, {"level", []string{LevelLearning, LevelBehaviour, LevelImpact}}} {
 		if err := oneOf(file, fields[c.key], c.allowed...); err != nil {
 			return Metric{}, err
 		}

@@ -21,6 +21,12 @@ func TestDefaultCatalog(t *testing.T) {
 		"incident_escalated": "escalations", "incident_reassigned": "escalations", "ticket_priority_raised": "escalations",
 		"ticket_cycle_hours": "lead time", "pr_lead_time_hours": "lead time", "change_lead_time_hours": "lead time",
 		"ticket_on_time": "lead time",
+		// issue 22
+		"deployment_frequency": "delivery (DORA)", "change_failure_rate": "delivery (DORA)",
+		"failed_deployment_recovery_hours": "delivery (DORA)", "deployment_rework_rate": "delivery (DORA)",
+		"attrition_rate": "people", "internal_moves": "people", "promotions_to_lead": "people",
+		"engagement_score": "people", "stakeholder_satisfaction": "satisfaction", "assessment_score": "assessments",
+		"jsm_satisfaction": "satisfaction",
 	}
 	if len(c.Metrics) != len(want) {
 		t.Fatalf("%d metrics, want %d", len(c.Metrics), len(want))
@@ -47,8 +53,8 @@ func TestDefaultCatalog(t *testing.T) {
 	if m, _ := c.Metric("incident_ack_minutes"); m.Kind != KindDuration || m.Unit != "minutes" || m.Title != "Time to acknowledge an incident" {
 		t.Errorf("incident_ack_minutes header: %+v", m)
 	}
-	if n := len(c.Examples); n < 5 || n > 8 {
-		t.Errorf("%d examples, want 5-8", n)
+	if n := len(c.Examples); n < 5 || n > 10 {
+		t.Errorf("%d examples, want 5-10", n)
 	}
 	if len(c.Views) == 0 || c.Views[0].Name != "team_at" {
 		t.Errorf("views not ordered with team_at first: %+v", c.Views)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/freshness"
+	"github.com/trainimpact/trainimpact/pipeline/refresh"
 )
 
 // AnalyzeOptions are the flags of `trainimpact analyze`.
@@ -62,12 +63,19 @@ flags every estimate of the period stale_source and records the caveat (table ca
 			if err == nil && !opts.AllowStale {
 				err = fresh.Err()
 			}
+			if err == nil {
+				// The metric files read the service map and min_cell from the database: current ones.
+				err = refresh.WriteSettings(ctx, s.Store, cfg, f.Now())
+			}
 			var res *analyze.Result
 			if err == nil {
 				res, err = analyze.Run(ctx, s.Store, cfg, opts.Period, f.Now())
 			}
 			if err == nil {
 				err = freshness.Record(ctx, s.Store, res.Period, s.RunID(), f.Now(), fresh.Caveats())
+			}
+			if err == nil {
+				err = analyze.AddPairedAssessments(ctx, s.Store, cfg, res, f.Now())
 			}
 			if err == nil {
 				s.Counts["estimates"] = len(res.Estimates)

@@ -28,16 +28,20 @@ type ImportOptions struct {
 func newCmdImport(f *Factory) *cobra.Command {
 	opts := &ImportOptions{}
 	cmd := &cobra.Command{
-		Use:   "import [teams|cohorts|identities [FILE]]",
-		Short: "Import team memberships, training cohorts or identity overrides from CSV",
+		Use:   "import [teams|cohorts|identities|assessments|surveys [FILE]]",
+		Short: "Import team memberships, training cohorts, identity overrides, assessments or surveys from CSV",
 		Long: `import reads a people file and replaces the rows previously imported from the same file, in
 one transaction; then it re-matches accounts to people and recomputes who is treated from when.
 Without arguments it imports the files named under people: in the config (teams, cohorts,
-identities); with a kind and no FILE, the configured file of that kind.
+identities, assessments, surveys); with a kind and no FILE, the configured file of that kind.
 
   teams.csv       person_email, team, role (lead|member), valid_from, valid_to (empty = still valid)
   cohorts.csv     person_email, cohort, program, enrolled_at, completed_at (empty = not completed)
   identities.csv  person_email, source (github|jira|pagerduty), account (login, accountId or user id)
+  assessments.csv person_email, instrument (e.g. knowledge quiz, confidence, 360, manager observation),
+                  taken_at, score, max_score (0 <= score <= max_score)
+  surveys.csv     team, kind (engagement|stakeholder_satisfaction), survey, taken_at, respondent
+                  (the survey tool's opaque id, never an email), question, score, scale (its top)
 
 Dates are YYYY-MM-DD; valid_to is the last day of a membership. The whole file is validated
 first and every problem is listed with its line and column; any problem means nothing is
@@ -48,15 +52,18 @@ around values are fine). Re-importing an unchanged file changes nothing.`,
 
   # One file, first as a dry run
   $ trainimpact import teams hr/teams-2026-03.csv --dry-run
-  $ trainimpact import teams hr/teams-2026-03.csv`,
+  $ trainimpact import teams hr/teams-2026-03.csv
+
+  # This quarter's engagement and stakeholder pulses
+  $ trainimpact import surveys pulses/2026-Q1.csv`,
 		Args: cobra.MaximumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(table.Formats, opts.Format) {
 				return flagErrorf("--format %q: want one of %s", opts.Format, strings.Join(table.Formats, ", "))
 			}
 			if len(args) > 0 {
-				if _, ok := people.Headers[args[0]]; !ok {
-					return flagErrorf("unknown kind %q: want teams, cohorts or identities", args[0])
+				if _, ok := people.Headers[args[0]]; !ok && !people.IsOutcomeKind(args[0]) {
+					return flagErrorf("unknown kind %q: want teams, cohorts, identities, assessments or surveys", args[0])
 				}
 			}
 			if len(args) == 2 {
@@ -67,13 +74,14 @@ around values are fine). Re-importing an unchanged file changes nothing.`,
 					return err
 				}
 				for _, pf := range []people.File{{Kind: people.KindTeams, Path: cfg.People.Teams},
-					{Kind: people.KindCohorts, Path: cfg.People.Cohorts}, {Kind: people.KindIdentities, Path: cfg.People.Identities}} {
+					{Kind: people.KindCohorts, Path: cfg.People.Cohorts}, {Kind: people.KindIdentities, Path: cfg.People.Identities},
+					{Kind: people.KindAssessments, Path: cfg.People.Assessments}, {Kind: people.KindSurveys, Path: cfg.People.Surveys}} {
 					if pf.Path != "" && (len(args) == 0 || args[0] == pf.Kind) {
 						opts.Files = append(opts.Files, pf)
 					}
 				}
 				if len(opts.Files) == 0 {
-					return flagErrorf("no file: name one (trainimpact import KIND FILE) or set people.teams, people.cohorts or people.identities in the config")
+					return flagErrorf("no file: name one (trainimpact import KIND FILE) or set people.teams, people.cohorts, people.identities, people.assessments or people.surveys in the config")
 				}
 			}
 			return runImport(cmd.Context(), f, opts)
@@ -95,7 +103,7 @@ func runImport(ctx context.Context, f *Factory, opts *ImportOptions) error {
 		if berr != nil {
 			return berr
 		}
-		results, err = people.ImportFiles(ctx, s.Store, opts.Files, iopts)
+		results, err = importAll(ctx, s.Store, opts.Files, iopts)
 		if err == nil {
 			for _, r := range results {
 				s.Counts[r.Kind] = map[string]int{"rows": r.Rows, "added": r.Added, "changed": r.Changed, "removed": r.Removed}
@@ -172,5 +180,37 @@ func dryRunImport(ctx context.Context, f *Factory, files []people.File, opts peo
 		return nil, err
 	}
 	defer st.Close()
-	return people.ImportFiles(ctx, st, files, opts)
+	return importAll(ctx, st, files, opts)
+}
+
+// importAll imports people files and outcome files (assessments, surveys): the outcome files are
+// validated before anything is written, so a broken one leaves everything unchanged.
+func importAll(ctx context.Context, st *store.Store, files []people.File, opts people.ImportOptions) ([]people.ImportResult, error) {
+	var peopleFiles, outcomeFiles []people.File
+	for _, f := range files {
+		if people.IsOutcomeKind(f.Kind) {
+			outcomeFiles = append(outcomeFiles, f)
+		} else {
+			peopleFiles = append(peopleFiles, f)
+		}
+	}
+	if err := people.ValidateOutcomes(outcomeFiles, opts); err != nil {
+		return nil, err
+	}
+	var results []people.ImportResult
+	if len(peopleFiles) > 0 {
+		r, err := people.ImportFiles(ctx, st, peopleFiles, opts)
+		if err != nil {
+			return nil, err
+		}
+		results = r
+	}
+	if len(outcomeFiles) > 0 {
+		r, err := people.ImportOutcomes(ctx, st, outcomeFiles, opts)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r...)
+	}
+	return results, nil
 }

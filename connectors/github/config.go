@@ -34,10 +34,25 @@ type Config struct {
 	Since connectors.Date `yaml:"since"`
 	// Concurrency bounds requests in flight and repositories collected at once (default 4).
 	Concurrency int `yaml:"concurrency"`
+	// ServiceMap links incident services (PagerDuty service name or id, case-insensitive) to the
+	// repositories (owner/name) whose deployments they watch, for the DORA metrics; a service it
+	// does not name is linked by name (see queries/views/13_v_service_repos.sql). It does not
+	// change what is collected, so it is left out of the source hash (json:"-").
+	ServiceMap map[string][]string `yaml:"service_map" json:"-"`
+	// FailureWindowHours is how long after a production deployment finished an incident of a
+	// linked service counts as that deployment's failure (default 24). Not part of the source hash.
+	FailureWindowHours float64 `yaml:"failure_window_hours" json:"-"`
 }
 
+// ServiceRepos returns the configured service map (service -> repositories).
+func (c *Config) ServiceRepos() map[string][]string { return c.ServiceMap }
+
+// FailureWindow returns failure_window_hours.
+func (c *Config) FailureWindow() float64 { return c.FailureWindowHours }
+
 func newConfig() *Config {
-	return &Config{BaseURL: DefaultBaseURL, TokenEnv: "GITHUB_TOKEN", ProductionEnvironments: []string{"production"}, Concurrency: 4}
+	return &Config{BaseURL: DefaultBaseURL, TokenEnv: "GITHUB_TOKEN", ProductionEnvironments: []string{"production"}, Concurrency: 4,
+		FailureWindowHours: 24}
 }
 
 // Validate implements connectors.Config.
@@ -83,6 +98,7 @@ func (c *Config) Validate() []connectors.FieldError {
 	if c.Concurrency < 1 || c.Concurrency > 32 {
 		bad("concurrency", "must be between 1 and 32")
 	}
+	errs = append(errs, c.validateServiceMap()...)
 	return errs
 }
 

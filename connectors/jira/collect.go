@@ -328,6 +328,11 @@ func (s *Source) commitPage(ctx context.Context, sink connectors.Sink, issues []
 		run.histFetch += len(hist)
 		raws = append(raws, hist...)
 	}
+	fb, err := s.requestFeedback(ctx, issues, now) // feedback.go
+	if err != nil {
+		return err
+	}
+	raws = append(raws, fb...)
 	run.maxUpd = maxUpd
 	run.pending = append(run.pending, raws...)
 	run.pendingIssues += len(issues)

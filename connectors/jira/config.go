@@ -38,6 +38,10 @@ type Config struct {
 	Concurrency int `yaml:"concurrency"`
 	// PageSize is the number of issues per search page (default 100; Cloud allows at most 100).
 	PageSize int `yaml:"page_size"`
+	// FeedbackProjects are the keys of Jira Service Management projects whose resolved requests'
+	// customer satisfaction feedback (CSAT, 1-5) is collected through
+	// /rest/servicedeskapi/request/{id}/feedback (see feedback.go); empty = none.
+	FeedbackProjects []string `yaml:"feedback_projects"`
 }
 
 // Validate implements connectors.Config.
@@ -74,6 +78,11 @@ func (c *Config) Validate() []connectors.FieldError {
 	for i, f := range c.CustomFields {
 		if strings.TrimSpace(f) == "" {
 			add("custom_fields["+itoa(i)+"]", "must not be empty")
+		}
+	}
+	for i, k := range c.FeedbackProjects {
+		if strings.TrimSpace(k) == "" || strings.ContainsAny(k, " \t") {
+			add("feedback_projects["+itoa(i)+"]", "must be a project key such as HELP")
 		}
 	}
 	if c.Concurrency < 0 || c.Concurrency > 32 {

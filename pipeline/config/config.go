@@ -51,6 +51,10 @@ type People struct {
 	Teams      string `yaml:"teams"`      // teams.csv
 	Cohorts    string `yaml:"cohorts"`    // cohorts.csv
 	Identities string `yaml:"identities"` // identities.csv (optional)
+	// Assessments names assessments.csv (optional): person_email, instrument, taken_at, score, max_score.
+	Assessments string `yaml:"assessments"`
+	// Surveys names surveys.csv (optional): team, kind, survey, taken_at, respondent, question, score, scale.
+	Surveys string `yaml:"surveys"`
 	// Pseudonymize replaces names and emails with keyed hashes in the published tables.
 	Pseudonymize bool `yaml:"pseudonymize"`
 	// PseudonymKeyEnv names the environment variable holding the HMAC key.

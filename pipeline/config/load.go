@@ -391,5 +391,7 @@ func (c *Config) resolvePaths() {
 	abs(&c.People.Teams)
 	abs(&c.People.Cohorts)
 	abs(&c.People.Identities)
+	abs(&c.People.Assessments)
+	abs(&c.People.Surveys)
 	abs(&c.Report.OutDir)
 }

@@ -28,6 +28,9 @@ type Summary struct {
 func Derived(ctx context.Context, st *store.Store, cfg *config.Config, today time.Time) (Summary, error) {
 	var s Summary
 	var err error
+	if err = WriteSettings(ctx, st, cfg, today); err != nil {
+		return s, err
+	}
 	if s.Identity, err = identity.Resolve(ctx, st, identity.Options{MatchDisplayName: cfg.People.MatchDisplayName}); err != nil {
 		return s, fmt.Errorf("refresh: identities: %w", err)
 	}

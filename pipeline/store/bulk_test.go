@@ -100,6 +100,10 @@ func everyRecord(n int) []models.Row {
 				ROIPctCILow: float(i + 7), ROIPctCIHigh: float(i + 8), BCRCILow: float(i), BCRCIHigh: float(i + 1), ConservativeROIPct: float(i + 2),
 				ConservativeBCR: float(i + 3), Level: opt(i + 1), UnitValueUnit: opt(i + 2), Baseline: float(i + 4)},
 			models.ROICost{AnalysisID: "a", Period: id, Line: tricky(i), Quantity: float(i), UnitCost: float(i + 1), Amount: float(i + 2), Currency: opt(i), ComputedAt: at(i)},
+			models.Assessment{AssessmentID: id, PersonID: tricky(i), Instrument: tricky(i + 1), TakenAt: at(i), Score: float(i), MaxScore: float(i + 1), SourceFile: tricky(i), Line: i},
+			models.SurveyResponse{ResponseID: id, TeamID: tricky(i), Kind: tricky(i + 1), Survey: tricky(i + 2), TakenAt: at(i), RespondentKey: tricky(i + 3), Question: tricky(i + 4), Score: float(i), Scale: float(i + 1), SourceFile: tricky(i), Line: -i},
+			models.Setting{Key: id, Value: float(i), UpdatedAt: at(i)},
+			models.ServiceRepo{Service: id, Repo: tricky(i)},
 		)
 	}
 	return rows

@@ -105,6 +105,10 @@ type hit struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimSuffix(r.URL.Path, "/")
+	if sd, ok := strings.CutPrefix(path, "/rest/servicedeskapi/"); ok {
+		h.serviceDesk(w, r, sd) // servicedesk.go
+		return
+	}
 	rest, ok := strings.CutPrefix(path, "/rest/api/")
 	if !ok {
 		jiraError(w, http.StatusNotFound, "Not Found")

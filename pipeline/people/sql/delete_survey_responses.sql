@@ -1,0 +1,1 @@
+DELETE FROM survey_responses WHERE source_file = ?
