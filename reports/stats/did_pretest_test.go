@@ -9,7 +9,7 @@ import (
 // TestPreTrendEventTestMPDTA ties the event-time pre-trend test to did's published event study on
 // mpdta (the dynamic terms and their analytic SEs reproduce R did's, TestDiDMPDTA): one event time
 // with ν → ∞ is the squared t statistic of did's own pre-treatment term, and F(1, ν) tends to χ²(1).
-// Three event times with a finite ν shrink F by (ν − k + 1)/(ν·k) and lengthen the tail.
+// Three event times: F = T²/3 whatever ν, and a finite ν lengthens the tail.
 func TestPreTrendEventTestMPDTA(t *testing.T) {
 	d := loadMPDTA(t)
 	gt, err := ATTGT(d.county, d.year, d.first, d.lemp, nil, DiDOptions{})
@@ -45,12 +45,12 @@ func TestPreTrendEventTestMPDTA(t *testing.T) {
 		t.Fatal(err)
 	}
 	didClose(t, "T² does not depend on ν", small.T2, all.T2, 1e-12)
-	didClose(t, "F scaling", small.F, small.T2*8/(10*3), 1e-12)
-	if small.DF1 != 3 || small.DF2 != 8 || !(small.P > all.P) {
-		t.Errorf("ν = 10: df (%v, %v), p %v; want (3, 8) and p above %v", small.DF1, small.DF2, small.P, all.P)
+	didClose(t, "F scaling", small.F, small.T2/3, 1e-12)
+	if small.DF1 != 3 || small.DF2 != 10 || !(small.P > all.P) {
+		t.Errorf("ν = 10: df (%v, %v), p %v; want (3, 10) and p above %v", small.DF1, small.DF2, small.P, all.P)
 	}
-	if _, err := gt.PreTrendEventTest(pre, 2); !errors.Is(err, ErrTooFewObservations) {
-		t.Errorf("3 event times on ν = 2: err %v, want ErrTooFewObservations", err)
+	if _, err := gt.PreTrendEventTest(pre, 0.5); !errors.Is(err, ErrTooFewObservations) {
+		t.Errorf("ν = 0.5: err %v, want ErrTooFewObservations", err)
 	}
 	if _, err := gt.PreTrendEventTest([]int{-4}, 100); !errors.Is(err, ErrNoPreTreatment) {
 		t.Errorf("event time without cells: err %v, want ErrNoPreTreatment", err)
