@@ -20,6 +20,7 @@ import (
 
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/exposure"
 	"github.com/trainimpact/trainimpact/pipeline/metrics"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/queries"
@@ -89,6 +90,13 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 	if now.Before(cutoff) {
 		cutoff = now.UTC()
 	}
+	// The other population's exposure (see Populations) is computed before the transaction, from
+	// the same canonical tables, and swapped in for its estimates.
+	other := otherDropouts(cfg.Analysis.Dropouts)
+	otherExposure, err := exposure.Compute(ctx, st, cfg.Analysis.Unit, other, now)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: exposure under analysis.dropouts %s: %w", other, err)
+	}
 	var res *Result
 	err = st.Write(ctx, func(w *store.Writer) error {
 		events, err := metrics.Derive(ctx, w, cat, cutoff)
@@ -100,6 +108,26 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 			return err
 		}
 		res.Events = events
+		alt, err := withExposure(ctx, w, otherExposure, func() ([]models.Estimate, error) {
+			outs, _, err := estimateMetrics(ctx, w, cat, cfg.Analysis, other, cutoff)
+			if err != nil {
+				return nil, err
+			}
+			var rows []models.Estimate
+			for _, out := range outs {
+				rows = append(rows, out.rows...)
+			}
+			return rows, nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range alt {
+			alt[i].AnalysisID, alt[i].Period, alt[i].ComputedAt = res.AnalysisID, res.Period, now.UTC()
+		}
+		// The other population's rows first: a reader taking the last row of a kind for a metric
+		// gets the headline population's.
+		res.Estimates = append(alt, res.Estimates...)
 		for _, t := range []string{"estimates", "roi"} {
 			if _, err := w.Exec(ctx, "DELETE FROM "+t+" WHERE period = ?", res.Period); err != nil {
 				return fmt.Errorf("analyze: replace %s of %s: %w", t, res.Period, err)
@@ -130,27 +158,35 @@ type metricOutcome struct {
 	level float64
 }
 
-// Compute runs every estimator on the metric_events already in db (see Run) and returns the rows
-// without writing them.
+// Populations of the estimates table (estimates.population): analysis.dropouts exclude is per
+// protocol, intention_to_treat intention to treat.
+const (
+	PopulationPerProtocol      = "per_protocol"
+	PopulationIntentionToTreat = "intention_to_treat"
+)
+
+// populationOf names the population analysed under an analysis.dropouts value.
+func populationOf(dropouts string) string {
+	if dropouts == exposure.DropoutsIntentionToTreat {
+		return PopulationIntentionToTreat
+	}
+	return PopulationPerProtocol
+}
+
+// otherDropouts returns the analysis.dropouts value of the population not configured.
+func otherDropouts(dropouts string) string {
+	if dropouts == exposure.DropoutsIntentionToTreat {
+		return exposure.DropoutsExclude
+	}
+	return exposure.DropoutsIntentionToTreat
+}
+
+// Compute runs every estimator on the metric_events already in db (see Run) for the population
+// that analysis.dropouts configures (the exposure table must be that population's, as refresh
+// writes it) and returns the rows without writing them; Run adds the other population's.
 func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *config.Config, q Quarter, cutoff, now time.Time) (*Result, error) {
 	a := cfg.Analysis
-	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, PreDays: a.PreDays,
-		PostDays: a.PostDays, ExcludeDropouts: a.Dropouts != "intention_to_treat", Cutoff: cutoff}
-	windows, err := metrics.Windows(ctx, db, o)
-	if err != nil {
-		return nil, err
-	}
-	var durations []string
-	for _, m := range cat.Metrics {
-		if m.Kind == queries.KindDuration {
-			durations = append(durations, m.Name)
-		}
-	}
-	surv, err := metrics.Survival(ctx, db, o, durations)
-	if err != nil {
-		return nil, err
-	}
-	treated, err := metrics.TreatedEvents(ctx, db, o)
+	outs, treated, err := estimateMetrics(ctx, db, cat, a, a.Dropouts, cutoff)
 	if err != nil {
 		return nil, err
 	}
@@ -161,37 +197,8 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 
 	res := &Result{Period: q.String(), Cutoff: cutoff,
 		AnalysisID: fmt.Sprintf("%s@%s", q, now.UTC().Format("20060102T150405Z"))}
-	// The panels are the bulk of the SQL side: the estimators needing no panel start at once, and
-	// each metric's DiD as soon as its panel is read, while DuckDB aggregates the next one.
-	index := make(map[string]int, len(cat.Metrics))
-	for i, m := range cat.Metrics {
-		index[m.Name] = i
-	}
-	pool := newMetricPool(cat.Metrics, windows, surv, a)
-	for i := range cat.Metrics {
-		pool.startWindows(i) // they need no panel
-	}
-	err = metrics.EachPanel(ctx, db, o, func(p *metrics.Panel) error {
-		if i, ok := index[p.Metric]; ok {
-			pool.start(i, p)
-		}
-		return nil
-	})
-	if err != nil {
-		pool.stop()
-		return nil, err
-	}
-	outs := pool.wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-
-	for i, m := range cat.Metrics {
-		if a.Unit == "person" {
-			suppressSmall(outs[i].rows, a.MinCell)
-		} else {
-			suppressFewPeople(outs[i].rows, treated[m.Name].People, a.MinCell)
-		}
+	for i := range outs {
+		outs[i].rows[outs[i].headline].Headline = true
 	}
 
 	// Benjamini–Hochberg across the headline estimates that have a p-value.
@@ -237,6 +244,71 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 		BenefitHigh: s.BenefitHigh, Cost: s.Cost, ROIPct: s.ROIPct, ROIPctLow: s.ROIPctLow, BCR: s.BCR, BCRLow: s.BCRLow,
 		Currency: cfg.ROI.Currency, ComputedAt: now.UTC()})
 	return res, nil
+}
+
+// estimateMetrics runs every estimator of every metric of cat on the metric_events in db, with
+// the exposure table as it stands, as the population of the analysis.dropouts value dropouts.
+func estimateMetrics(ctx context.Context, db metrics.DB, cat *queries.Catalog, a config.Analysis, dropouts string,
+	cutoff time.Time) ([]metricOutcome, map[string]metrics.Treated, error) {
+	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, PreDays: a.PreDays,
+		PostDays: a.PostDays, ExcludeDropouts: dropouts != exposure.DropoutsIntentionToTreat, Cutoff: cutoff,
+		Horizons: metrics.Horizons(cat)}
+	windows, err := metrics.Windows(ctx, db, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	var durations []string
+	for _, m := range cat.Metrics {
+		if m.Kind == queries.KindDuration {
+			durations = append(durations, m.Name)
+		}
+	}
+	surv, err := metrics.Survival(ctx, db, o, durations)
+	if err != nil {
+		return nil, nil, err
+	}
+	treated, err := metrics.TreatedEvents(ctx, db, o)
+	if err != nil {
+		return nil, nil, err
+	}
+
+	// The panels are the bulk of the SQL side: the estimators needing no panel start at once, and
+	// each metric's DiD as soon as its panel is read, while DuckDB aggregates the next one.
+	index := make(map[string]int, len(cat.Metrics))
+	for i, m := range cat.Metrics {
+		index[m.Name] = i
+	}
+	pool := newMetricPool(cat.Metrics, windows, surv, a)
+	for i := range cat.Metrics {
+		pool.startWindows(i) // they need no panel
+	}
+	err = metrics.EachPanel(ctx, db, o, func(p *metrics.Panel) error {
+		if i, ok := index[p.Metric]; ok {
+			pool.start(i, p)
+		}
+		return nil
+	})
+	if err != nil {
+		pool.stop()
+		return nil, nil, err
+	}
+	outs := pool.wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+
+	population := populationOf(dropouts)
+	for i, m := range cat.Metrics {
+		if a.Unit == "person" {
+			suppressSmall(outs[i].rows, a.MinCell)
+		} else {
+			suppressFewPeople(outs[i].rows, treated[m.Name].People, a.MinCell)
+		}
+		for j := range outs[i].rows {
+			outs[i].rows[j].Population = population
+		}
+	}
+	return outs, treated, nil
 }
 
 // metricPool runs the estimators of the metrics of a catalog in the background, at most
@@ -335,12 +407,16 @@ func scaleOf(k queries.Kind) string {
 	return roi.ScaleRate
 }
 
-// cellOutcome is the DiD outcome of a cell: mean log duration, share, or per-event rate.
-func cellOutcome(k queries.Kind, c metrics.Cell) float64 {
-	if k == queries.KindDuration {
-		return c.MeanLog
+// cellOutcome is the DiD outcome of a cell (restricted or resolved mean log duration, share, or
+// per-event rate) and the number of events behind it.
+func cellOutcome(outcome string, c metrics.Cell) (float64, int64) {
+	switch outcome {
+	case OutcomeRestrictedMeanLog:
+		return c.MeanLogH, c.NH
+	case OutcomeResolvedMeanLog:
+		return c.MeanLog, c.N - c.NCensored
 	}
-	return c.Mean
+	return c.Mean, c.N
 }
 
 func newRow(m queries.Metric, method, agg string, scale string) models.Estimate {
@@ -420,9 +496,13 @@ func estimateWindows(m queries.Metric, ws []metrics.Window, surv [2]*metrics.Dur
 	w := windowsOutcome{beforeAfter: beforeAfter(m, scaleOf(m.Kind), ws, a)}
 	switch m.Kind {
 	case queries.KindDuration:
+		w.beforeAfter.row.Outcome = OutcomeResolvedMeanLog
 		w.extra = append(w.extra, kaplanMeier(m, surv, a))
+		w.extra[0].Outcome = OutcomeDuration
 	case queries.KindProportion, queries.KindCount:
+		w.beforeAfter.row.Outcome = outcomeOf(m)
 		w.extra = append(w.extra, pooledTest(m, ws, a))
+		w.extra[0].Outcome = outcomeOf(m)
 	}
 	return w
 }
@@ -435,12 +515,54 @@ func (out metricOutcome) with(w windowsOutcome) metricOutcome {
 	return out
 }
 
-// estimatePanel runs the DiD of one metric on its panel (nil: no cell).
+// Cell outcomes of the DiD (estimates.outcome). Durations: OutcomeRestrictedMeanLog (the
+// censoring-aware outcome of a metric with a horizon, see metrics.Cell.MeanLogH) or
+// OutcomeResolvedMeanLog (mean log of the resolved events only: the sensitivity row of a metric
+// with a horizon, the outcome of one without). OutcomeShare and OutcomePerEvent for proportions
+// and counts; OutcomeDuration for Kaplan–Meier rows (the pooled durations themselves).
+const (
+	OutcomeRestrictedMeanLog = queries.OutcomeRestrictedMeanLog
+	OutcomeResolvedMeanLog   = queries.OutcomeResolvedMeanLog
+	OutcomeShare             = "share"
+	OutcomePerEvent          = "per_event"
+	OutcomeDuration          = "duration"
+)
+
+// outcomeOf returns the DiD cell outcome of a metric (its catalog outcome for durations).
+func outcomeOf(m queries.Metric) string {
+	switch m.Kind {
+	case queries.KindDuration:
+		if _, ok := metrics.HorizonOf(m); ok {
+			return OutcomeRestrictedMeanLog
+		}
+		return OutcomeResolvedMeanLog
+	case queries.KindProportion:
+		return OutcomeShare
+	}
+	return OutcomePerEvent
+}
+
+// estimatePanel runs the DiD of one metric on its panel (nil: no cell): every aggregation on the
+// metric's outcome (outcomeOf), and for a duration with a horizon also the simple aggregation on
+// the mean log of the resolved events (periods with more than analysis.max_censored open left
+// out, analytic standard errors) as a sensitivity row after them.
 func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metricOutcome {
+	outcome := outcomeOf(m)
+	out := didRows(m, p, a, outcome, a.Bootstrap)
+	if outcome == OutcomeRestrictedMeanLog {
+		sens := didRows(m, p, a, OutcomeResolvedMeanLog, 0)
+		out.rows = append(out.rows, sens.rows[sens.headline])
+	}
+	return out
+}
+
+// didRows runs the DiD of one metric on its panel with the given cell outcome and bootstrap draws.
+func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome string, boot int) metricOutcome {
 	scale := scaleOf(m.Kind)
 	var out metricOutcome
 	out.baseline, out.level = math.NaN(), math.NaN()
 	head := newRow(m, MethodDiD, AggSimple, scale)
+	head.Outcome = outcome
 
 	// --- Panel: outcome per cell, periods with too many open items left out for durations.
 	var panel intPanel
@@ -458,7 +580,7 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 			lo, hi = min(lo, cell.Period), max(hi, cell.Period)
 		}
 		drop := make([]bool, hi-lo+1) // by period - lo
-		if m.Kind == queries.KindDuration {
+		if outcome == OutcomeResolvedMeanLog {
 			n, c := make([]int64, hi-lo+1), make([]int64, hi-lo+1)
 			for _, cell := range p.Cells {
 				n[cell.Period-lo] += cell.N
@@ -475,8 +597,8 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 			if drop[cell.Period-lo] {
 				continue
 			}
-			y := cellOutcome(m.Kind, cell)
-			if math.IsNaN(y) {
+			y, n := cellOutcome(outcome, cell)
+			if math.IsNaN(y) || n == 0 {
 				continue
 			}
 			panel.add(cell.Unit, cell.Period, cell.Group, y)
@@ -485,13 +607,13 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 			}
 			if cell.Group > 0 {
 				if cell.Period < cell.Group {
-					nPre += cell.N
-					preSum += y * float64(cell.N)
-					preW += float64(cell.N)
+					nPre += n
+					preSum += y * float64(n)
+					preW += float64(n)
 				} else {
-					nPost += cell.N
-					postSum += y * float64(cell.N)
-					postW += float64(cell.N)
+					nPost += n
+					postSum += y * float64(n)
+					postW += float64(n)
 				}
 			}
 		}
@@ -510,9 +632,10 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 	// The base period of a cohort must precede its washout: the washout periods count as
 	// anticipation (did's base period is g − 1 − anticipation), on top of any configured.
 	res, err := estimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
-		Bootstrap: a.Bootstrap, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
+		Bootstrap: boot, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
 	if err != nil {
 		head.Flags = append(flags, FlagNotEstimable)
+		head.PretrendNote = "no DiD estimate"
 		out.rows = append(out.rows, head)
 	} else {
 		if res.NTreated < a.MinCell || res.NControl < a.MinCell {
@@ -550,6 +673,7 @@ func estimatePanel(m queries.Metric, p *metrics.Panel, a config.Analysis) metric
 			r.NTreatedUnits, r.NControlUnits = res.NTreated, res.NControl
 			r.NEventsPre, r.NEventsPost = nPre, nPost
 			r.Flags = append([]string(nil), flags...)
+			r.Outcome = outcome
 			setPreTrend(r, res)
 		}
 		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.DF)

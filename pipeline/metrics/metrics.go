@@ -124,6 +124,38 @@ type Options struct {
 	PostDays        int       // before/after: window after treated_at + washout
 	ExcludeDropouts bool      // drop units whose exposure status is dropout
 	Cutoff          time.Time // nothing at or after it is used
+	// Horizons holds, per metric, the horizon of its restricted_mean_log outcome (queries.Metric's
+	// Outcome and Horizon): Cell.MeanLogH and NH are computed for these metrics only.
+	Horizons map[string]Horizon
+}
+
+// Horizon is a duration metric's horizon in its own unit (Value) and in seconds.
+type Horizon struct {
+	Value, Seconds float64
+}
+
+// HorizonOf returns the horizon of a metric whose catalog outcome is restricted_mean_log, and
+// false for any other metric. unit is the metric's unit: hours or minutes.
+func HorizonOf(m queries.Metric) (Horizon, bool) {
+	if m.Kind != queries.KindDuration || m.Outcome != queries.OutcomeRestrictedMeanLog || !(m.Horizon > 0) {
+		return Horizon{}, false
+	}
+	per := 3600.0
+	if m.Unit == "minutes" {
+		per = 60
+	}
+	return Horizon{Value: m.Horizon, Seconds: m.Horizon * per}, true
+}
+
+// Horizons returns the horizons of the catalog's restricted_mean_log metrics (Options.Horizons).
+func Horizons(cat *queries.Catalog) map[string]Horizon {
+	out := map[string]Horizon{}
+	for _, m := range cat.Metrics {
+		if h, ok := HorizonOf(m); ok {
+			out[m.Name] = h
+		}
+	}
+	return out
 }
 
 func (o Options) params() map[string]any {
@@ -149,6 +181,11 @@ type Cell struct {
 	// Mean is the mean value over all events (share for proportions, per-event rate for counts)
 	// and Total their sum.
 	Mean, Total float64
+	// MeanLogH is the censoring-aware outcome of a metric with a horizon h (Options.Horizons): the
+	// mean of ln(max(min(value, h), 0.01)) over the NH events at least h old at the cut-off, open
+	// ones counting at h (NaN if none, or no horizon).
+	MeanLogH float64
+	NH       int64
 }
 
 // Panel is one metric's unit × period panel, ordered by unit then period.
@@ -207,6 +244,10 @@ func EachPanel(ctx context.Context, db DB, o Options, fn func(*Panel) error) err
 	var raw rawCells // reused from metric to metric
 	for _, name := range names {
 		p["metric"] = name
+		p["horizon"], p["horizon_seconds"] = nil, nil
+		if h, ok := o.Horizons[name]; ok {
+			p["horizon"], p["horizon_seconds"] = h.Value, h.Seconds
+		}
 		if err := readPanel(ctx, db, text, p, units, perm, &raw); err != nil {
 			return fmt.Errorf("metrics: panel of %s: %w", name, err)
 		}
@@ -232,8 +273,8 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 		return err
 	}
 	defer rows.Close()
-	var v [7]any
-	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]}
+	var v [9]any
+	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]}
 	for rows.Next() {
 		// Scanning into any skips database/sql's reflection for every value.
 		if err := rows.Scan(ptrs...); err != nil {
@@ -242,11 +283,12 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 		u, period := asInt(v[0]), asInt(v[1])
 		n, okN := v[2].(int64)
 		nc, okC := v[3].(int64)
-		if u < 0 || u >= len(units) || period < 0 || !okN || !okC {
+		nh, okH := v[8].(int64)
+		if u < 0 || u >= len(units) || period < 0 || !okN || !okC || !okH {
 			return fmt.Errorf("unexpected row %v", v)
 		}
 		raw.add(rawCell{num: int32(u), unit: int32(perm[u]), period: int32(period), n: n, nCensored: nc,
-			meanLog: asFloat(v[4]), mean: asFloat(v[5]), total: asFloat(v[6])})
+			meanLog: asFloat(v[4]), mean: asFloat(v[5]), total: asFloat(v[6]), meanLogH: asFloat(v[7]), nH: nh})
 	}
 	return rows.Err()
 }
@@ -255,8 +297,9 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 // position in unit-id order.
 type rawCell struct {
 	num, unit, period    int32
-	n, nCensored         int64
+	n, nCensored, nH     int64
 	meanLog, mean, total float64
+	meanLogH             float64
 }
 
 // rawCells stores rows in blocks of fixed size, kept from one metric to the next: appending
@@ -304,7 +347,7 @@ func (c *rawCells) sorted(units []panelUnit) []Cell {
 		r := c.at(i)
 		un := &units[r.num]
 		cells[j] = Cell{Unit: int(r.unit), Period: int(r.period), Group: un.g, TreatedPeriod: un.treatedPeriod,
-			N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total}
+			N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total, MeanLogH: r.meanLogH, NH: r.nH}
 	}
 	return cells
 }
