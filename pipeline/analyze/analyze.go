@@ -8,7 +8,6 @@ package analyze
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -318,7 +317,7 @@ func estimateMetrics(ctx context.Context, db metrics.DB, cat *queries.Catalog, a
 type metricPool struct {
 	ms        []queries.Metric
 	windows   map[string][]metrics.Window
-	surv      map[string][2]*metrics.Durations
+	surv      map[string]*metrics.SurvivalData
 	a         config.Analysis
 	panelOut  []metricOutcome
 	windowOut []windowsOutcome
@@ -328,7 +327,7 @@ type metricPool struct {
 	stopped   atomic.Bool
 }
 
-func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string][2]*metrics.Durations,
+func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string]*metrics.SurvivalData,
 	a config.Analysis) *metricPool {
 	return &metricPool{ms: ms, windows: windows, surv: surv, a: a, panelOut: make([]metricOutcome, len(ms)),
 		windowOut: make([]windowsOutcome, len(ms)), started: make([][2]bool, len(ms)),
@@ -492,7 +491,7 @@ func suppress(r *models.Estimate) {
 
 // estimateWindows runs the estimators of one metric that need no panel: before/after, and
 // Kaplan–Meier for durations or the pooled test otherwise.
-func estimateWindows(m queries.Metric, ws []metrics.Window, surv [2]*metrics.Durations, a config.Analysis) windowsOutcome {
+func estimateWindows(m queries.Metric, ws []metrics.Window, surv *metrics.SurvivalData, a config.Analysis) windowsOutcome {
 	w := windowsOutcome{beforeAfter: beforeAfter(m, scaleOf(m.Kind), ws, a)}
 	switch m.Kind {
 	case queries.KindDuration:
@@ -880,107 +879,6 @@ func (b beforeAfterRow) finish(baseline float64) models.Estimate {
 			baseline = b.level
 		}
 		r.RelativeChange = relChange(b.scale, r.Estimate, baseline)
-	}
-	return r
-}
-
-// kaplanMeier compares the pooled durations of treated units before and after treatment:
-// estimate = ln(median after / median before), log-rank p. Not causal.
-func kaplanMeier(m queries.Metric, surv [2]*metrics.Durations, a config.Analysis) models.Estimate {
-	r := newRow(m, MethodKaplanMeier, AggOverall, roi.ScaleLog)
-	r.Flags = []string{FlagNotCausal}
-	if surv[0] == nil || surv[1] == nil {
-		r.Flags = append(r.Flags, FlagNotEstimable)
-		return r
-	}
-	r.NEventsPre, r.NEventsPost = surv[0].NEvents, surv[1].NEvents
-	level := 1 - a.Alpha
-	var med, mlo, mhi [2]float64
-	for k := range 2 {
-		c, err := stats.KaplanMeier(surv[k].Value, surv[k].Event, surv[k].Count, level)
-		if err != nil {
-			r.Flags = append(r.Flags, FlagNotEstimable)
-			return r
-		}
-		med[k], mlo[k], mhi[k] = c.Median()
-	}
-	if !(med[0] > 0 && med[1] > 0) || math.IsInf(med[0], 0) || math.IsInf(med[1], 0) {
-		r.Flags = append(r.Flags, FlagNotEstimable)
-		return r
-	}
-	r.Estimate = math.Log(med[1] / med[0])
-	r.RelativeChange = med[1]/med[0] - 1
-	// Standard error of each log median from its interval; NaN when a limit is not reached.
-	z := zQuantile(1 - a.Alpha/2)
-	s0 := (math.Log(mhi[0]) - math.Log(mlo[0])) / (2 * z)
-	s1 := (math.Log(mhi[1]) - math.Log(mlo[1])) / (2 * z)
-	if se := math.Sqrt(s0*s0 + s1*s1); !math.IsNaN(se) && !math.IsInf(se, 0) {
-		r.StdError = se
-		r.CILow, r.CIHigh = r.Estimate-z*se, r.Estimate+z*se
-		r.MDE = mde(se, a.Alpha, math.Inf(1))
-	}
-	t0, e0 := expand(surv[0])
-	t1, e1 := expand(surv[1])
-	if lr, err := stats.LogRank(t1, e1, t0, e0); err == nil {
-		r.PValue = lr.P
-	}
-	return r
-}
-
-func expand(d *metrics.Durations) ([]float64, []bool) {
-	t := make([]float64, 0, d.NEvents)
-	e := make([]bool, 0, d.NEvents)
-	for i, v := range d.Value {
-		for range int(d.Count[i]) {
-			t = append(t, v)
-			e = append(e, d.Event[i])
-		}
-	}
-	return t, e
-}
-
-// pooledTest compares treated units' pooled events after vs before treatment: a two-proportion
-// test for proportions (estimate = share after − share before), an exact Poisson rate ratio for
-// counts (estimate = ln ratio). Not causal.
-func pooledTest(m queries.Metric, ws []metrics.Window, a config.Analysis) models.Estimate {
-	var x, n [2]float64
-	for _, w := range ws {
-		k := 0
-		if w.Post {
-			k = 1
-		}
-		x[k] += w.Total
-		n[k] += float64(w.N)
-	}
-	level := 1 - a.Alpha
-	if m.Kind == queries.KindProportion {
-		r := newRow(m, MethodTwoProportion, AggOverall, roi.ScaleShare)
-		r.Flags = []string{FlagNotCausal}
-		r.NEventsPre, r.NEventsPost = int64(n[0]), int64(n[1])
-		tp, err := stats.TwoProportion(int(math.Round(x[1])), int(n[1]), int(math.Round(x[0])), int(n[0]), level, false)
-		if err != nil && !errors.Is(err, stats.ErrNoVariation) {
-			r.Flags = append(r.Flags, FlagNotEstimable)
-			return r
-		}
-		r.Estimate, r.CILow, r.CIHigh, r.PValue = tp.Diff, tp.Lower, tp.Upper, tp.P
-		r.StdError = (tp.Upper - tp.Lower) / (2 * zQuantile(1-a.Alpha/2))
-		r.MDE = mde(r.StdError, a.Alpha, math.Inf(1))
-		r.RelativeChange = relChange(roi.ScaleShare, tp.Diff, tp.P2)
-		return r
-	}
-	r := newRow(m, MethodRateRatio, AggOverall, roi.ScaleLog)
-	r.Flags = []string{FlagNotCausal}
-	r.NEventsPre, r.NEventsPost = int64(n[0]), int64(n[1])
-	ratio, lo, hi, p, err := stats.PoissonRateRatio(int(math.Round(x[1])), n[1], int(math.Round(x[0])), n[0], level)
-	if err != nil {
-		r.Flags = append(r.Flags, FlagNotEstimable)
-		return r
-	}
-	r.Estimate, r.CILow, r.CIHigh, r.PValue = math.Log(ratio), math.Log(lo), math.Log(hi), p
-	r.RelativeChange = ratio - 1
-	if se := (math.Log(hi) - math.Log(lo)) / (2 * zQuantile(1-a.Alpha/2)); !math.IsInf(se, 0) {
-		r.StdError = se
-		r.MDE = mde(se, a.Alpha, math.Inf(1))
 	}
 	return r
 }

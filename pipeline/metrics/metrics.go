@@ -506,18 +506,43 @@ func Windows(ctx context.Context, db DB, o Options) (map[string][]Window, error)
 	return out, nil
 }
 
-// Durations are pooled event durations of treated units before or after treatment, with counts
-// (values rounded to 0.01 of the metric's unit), for Kaplan–Meier and the log-rank test.
+// Durations are event durations of treated units before or after treatment, with counts (values
+// rounded to 0.01 of the metric's unit), for Kaplan–Meier: one entry per (unit, value, censored).
 type Durations struct {
 	Value    []float64
 	Event    []bool // true when observed, false when censored
 	Count    []float64
+	Unit     []int // index into Units
 	NEvents  int64 // Σ Count
 	Censored int64
 }
 
-// Survival returns, per duration metric, the pooled pre and post durations (km.sql).
-func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (map[string][2]*Durations, error) {
+// Units lists the unit ids of a metric's durations (both windows); Durations.Unit indexes it.
+type Units struct {
+	IDs   []string
+	index map[string]int
+}
+
+func (u *Units) id(s string) int {
+	if i, ok := u.index[s]; ok {
+		return i
+	}
+	if u.index == nil {
+		u.index = map[string]int{}
+	}
+	u.index[s] = len(u.IDs)
+	u.IDs = append(u.IDs, s)
+	return u.index[s]
+}
+
+// SurvivalData is one duration metric's pre [0] and post [1] durations and their units.
+type SurvivalData struct {
+	Windows [2]*Durations
+	Units   Units
+}
+
+// Survival returns, per duration metric, the pre and post durations of every treated unit (km.sql).
+func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (map[string]*SurvivalData, error) {
 	p := o.params()
 	p["durations"] = durationMetrics
 	q, args, err := queries.BindNamed("km.sql", sqlText("km.sql"), p)
@@ -529,30 +554,34 @@ func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (
 		return nil, fmt.Errorf("metrics: durations: %w", err)
 	}
 	defer rows.Close()
-	out := map[string][2]*Durations{}
+	out := map[string]*SurvivalData{}
 	for rows.Next() {
-		var metric, win string
+		var metric, win, unit string
 		var v float64
 		var cens bool
 		var n int64
-		if err := rows.Scan(&metric, &win, &v, &cens, &n); err != nil {
+		if err := rows.Scan(&metric, &win, &unit, &v, &cens, &n); err != nil {
 			return nil, fmt.Errorf("metrics: durations: %w", err)
 		}
-		pair := out[metric]
+		sd := out[metric]
+		if sd == nil {
+			sd = &SurvivalData{}
+			out[metric] = sd
+		}
 		k := 0
 		if win == "post" {
 			k = 1
 		}
-		if pair[k] == nil {
-			pair[k] = &Durations{}
+		if sd.Windows[k] == nil {
+			sd.Windows[k] = &Durations{}
 		}
-		d := pair[k]
+		d := sd.Windows[k]
 		d.Value, d.Event, d.Count = append(d.Value, v), append(d.Event, !cens), append(d.Count, float64(n))
+		d.Unit = append(d.Unit, sd.Units.id(unit))
 		d.NEvents += n
 		if cens {
 			d.Censored += n
 		}
-		out[metric] = pair
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("metrics: durations: %w", err)
