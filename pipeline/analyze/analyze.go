@@ -249,7 +249,7 @@ func Compute(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *conf
 // the exposure table as it stands, as the population of the analysis.dropouts value dropouts.
 func estimateMetrics(ctx context.Context, db metrics.DB, cat *queries.Catalog, a config.Analysis, dropouts string,
 	cutoff time.Time) ([]metricOutcome, map[string]metrics.Treated, error) {
-	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, PreDays: a.PreDays,
+	o := metrics.Options{Unit: a.Unit, Period: a.Period, WashoutDays: a.WashoutDays, TreatmentStart: a.TreatmentStart, PreDays: a.PreDays,
 		PostDays: a.PostDays, ExcludeDropouts: dropouts != exposure.DropoutsIntentionToTreat, Cutoff: cutoff,
 		Horizons: metrics.Horizons(cat)}
 	windows, err := metrics.Windows(ctx, db, o)

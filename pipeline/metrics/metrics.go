@@ -117,9 +117,11 @@ func uniqueEvents(ctx context.Context, db DB, metric string) error {
 
 // Options say how events become units and periods (config analysis.*).
 type Options struct {
-	Unit            string    // team | person
-	Period          string    // month | quarter | week
-	WashoutDays     int       // left out after treated_at
+	Unit        string // team | person
+	Period      string // month | quarter | week
+	WashoutDays int    // left out after treated_at
+	// TreatmentStart is completed (default when empty) or enrolled: see units.sql.
+	TreatmentStart  string
 	PreDays         int       // before/after: window before treated_at
 	PostDays        int       // before/after: window after treated_at + washout
 	ExcludeDropouts bool      // drop units whose exposure status is dropout
@@ -159,7 +161,11 @@ func Horizons(cat *queries.Catalog) map[string]Horizon {
 }
 
 func (o Options) params() map[string]any {
-	return map[string]any{"unit_type": o.Unit, "period": o.Period, "washout": int64(o.WashoutDays),
+	start := o.TreatmentStart
+	if start == "" {
+		start = "completed"
+	}
+	return map[string]any{"unit_type": o.Unit, "period": o.Period, "washout": int64(o.WashoutDays), "treatment_start": start,
 		"pre_days": int64(o.PreDays), "post_days": int64(o.PostDays), "exclude_dropouts": o.ExcludeDropouts,
 		"cutoff": o.Cutoff.UTC()}
 }
