@@ -30,7 +30,7 @@ func TestTreatmentStartAndHorizon(t *testing.T) {
 		ev("dur", "a4", "A", d(4, 10), 5, false), // in the program
 		ev("dur", "a5", "A", d(7, 10), 20, false),
 		ev("dur", "b1", "B", d(8, 1), 30, false),
-		ev("dur", "b2", "B", cutoff.Add(-24*time.Hour), 2, false),  // younger than the horizon: unknown at 48 h
+		ev("dur", "b2", "B", cutoff.Add(-24*time.Hour), 2, false), // younger than the horizon: unknown at 48 h
 		ev("dur", "b3", "B", cutoff.Add(-30*time.Hour), 29, true), // open and young
 	}
 	feb, mar, apr, jul, aug := (2025-1970)*12+1, (2025-1970)*12+2, (2025-1970)*12+3, (2025-1970)*12+6, (2025-1970)*12+7
