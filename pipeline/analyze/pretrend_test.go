@@ -129,3 +129,36 @@ func TestPreTrendSizeMonthCohorts(t *testing.T) {
 		}
 	}
 }
+
+// TestImbalanceCalibrated pins item 6 of issue 19: on organisations with month cohorts of 1–6 teams
+// and a strong common trend, the imbalance flag fires on few placebo panels (the former raw-level
+// rule fired on most), and on most panels whose treated teams sit 1.5 team-SDs above the others.
+func TestImbalanceCalibrated(t *testing.T) {
+	const reps = 200
+	var placebo, shifted int
+	for r := range reps {
+		rng := rand.New(rand.NewPCG(uint64(r), 23))
+		p := panelOf(simMonthCohorts(rng, 0, 0))
+		for i := range p.y {
+			p.y[i] += 0.05 * float64(p.time[i]) // common trend: early cells lower for everyone
+		}
+		if imbalanced(p) {
+			placebo++
+		}
+		for i := range p.y {
+			if p.group[i] > 0 {
+				p.y[i] += 0.75
+			}
+		}
+		if imbalanced(p) {
+			shifted++
+		}
+	}
+	t.Logf("imbalance flagged on %d of %d placebo panels, %d of %d with treated teams 1.5 SD higher", placebo, reps, shifted, reps)
+	if float64(placebo)/reps > 0.05 {
+		t.Errorf("imbalance on %.1f%% of placebo panels, want under 5%%", 100*float64(placebo)/reps)
+	}
+	if float64(shifted)/reps < 0.6 {
+		t.Errorf("imbalance on only %.1f%% of panels with a 1.5 SD level difference", 100*float64(shifted)/reps)
+	}
+}
