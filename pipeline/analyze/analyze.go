@@ -63,7 +63,10 @@ type Result struct {
 	Cutoff     time.Time
 	// Events counts the derived metric_events per metric.
 	Events map[string]int64
-	// Estimates holds every row written; Headline the did/simple row of each metric (catalog order).
+	// Estimates holds every row written: the population analysis.dropouts does not configure
+	// first, then the configured one (Population says which; see PopulationPerProtocol). Headline holds the
+	// headline row of each metric (catalog order): did, simple aggregation, the configured
+	// population, the metric's catalog outcome (Headline set).
 	Estimates []models.Estimate
 	Headline  []models.Estimate
 	ROI       []models.ROI
@@ -71,8 +74,11 @@ type Result struct {
 
 // Run analyses the reporting quarter period ("2026-Q3"; "" = the last full quarter before now):
 // in one transaction of st it re-derives metric_events with data up to the end of the quarter (or
-// now, if earlier), computes every estimate and the ROI, replaces the estimates and roi rows of
-// that period, and returns what it wrote. Deterministic for a given cfg.Analysis.Seed and data.
+// now, if earlier), computes every estimate for both populations (per protocol and intention to
+// treat: the configured one from the exposure table as refresh wrote it, the other from an
+// exposure computed by exposure.Compute as of now and swapped in for the duration of its
+// estimates) and the ROI of the configured one, replaces the estimates and roi rows of that
+// period, and returns what it wrote. Deterministic for a given cfg.Analysis.Seed and data.
 func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string, now time.Time) (*Result, error) {
 	q := LastFullQuarter(now)
 	if period != "" {
@@ -89,7 +95,7 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 	if now.Before(cutoff) {
 		cutoff = now.UTC()
 	}
-	// The other population's exposure (see Populations) is computed before the transaction, from
+	// The other population's exposure (see PopulationPerProtocol) is computed before the transaction, from
 	// the same canonical tables, and swapped in for its estimates.
 	other := otherDropouts(cfg.Analysis.Dropouts)
 	otherExposure, err := exposure.Compute(ctx, st, cfg.Analysis.Unit, other, now)
