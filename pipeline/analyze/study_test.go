@@ -206,16 +206,20 @@ func runStudyOn(sc scenario, reps, boot int, effect float64, control string, sim
 
 // TestStudy checks the headline estimator's calibration on simulated organisations: with a planted
 // effect the 95% intervals cover it about 95% of the time with negligible bias; with none, about
-// 5% of estimates are significant. The default run is short (40 replications, looser bounds);
-// -study runs 200 per scenario with the acceptance bounds (coverage 92–98%, |bias| < 5% of the
-// effect, at most 6% significant under no effect).
+// 5% of estimates are significant; in the realistic scenario the pre-trend test rejects about 5%
+// under parallel trends and most organisations with a linear pre-trend. The default run is short
+// (40 replications, looser bounds); -study runs 200 per scenario with the acceptance bounds
+// (coverage 92–98%, |bias| < 5% of the effect, at most 6% significant under no effect; on the
+// realistic scenario issue 19's: coverage 93–97%, 3–7% significant under no effect, the pre-trend
+// test rejecting 3–7% under parallel trends and at least half of the organisations with a pre-trend
+// of realSlope a month).
 func TestStudy(t *testing.T) {
 	reps, boot := 40, 199
 	covLo, covHi, maxBias, maxReject := 0.85, 1.0, 0.10, 0.15
 	preLo, preHi, minPower := 0.0, 0.15, 0.4
 	if *fullStudy {
 		reps, boot = 200, 999
-		covLo, covHi, maxBias, maxReject = 0.93, 0.97, 0.05, 0.07
+		covLo, covHi, maxBias, maxReject = 0.92, 0.98, 0.05, 0.06
 		preLo, preHi, minPower = 0.03, 0.07, 0.5
 	}
 	var rows []studyRow
@@ -225,8 +229,12 @@ func TestStudy(t *testing.T) {
 			null := runStudy(sc, reps, boot, 0, control)
 			rows = append(rows, with, null)
 			name := sc.name + ", " + control
-			if with.coverage < covLo || with.coverage > covHi {
-				t.Errorf("%s: coverage %.3f outside [%.2f, %.2f]", name, with.coverage, covLo, covHi)
+			lo, hi := covLo, covHi
+			if *fullStudy && sc.pretrend != nil {
+				lo, hi = 0.93, 0.97 // issue 19's bounds, held on the realistic scenario
+			}
+			if with.coverage < lo || with.coverage > hi {
+				t.Errorf("%s: coverage %.3f outside [%.2f, %.2f]", name, with.coverage, lo, hi)
 			}
 			// The headline scenario's bias is held to a share of the effect; the small-sample one,
 			// whose estimates spread twice as wide as its effect, to its Monte Carlo error.
@@ -237,7 +245,7 @@ func TestStudy(t *testing.T) {
 			if mc := 3 * with.sd / math.Sqrt(float64(with.reps)); !sc.biasAsShare && bias > mc {
 				t.Errorf("%s: bias %.4f beyond three Monte Carlo standard errors (%.4f)", name, bias, mc)
 			}
-			if null.rejct > maxReject {
+			if null.rejct > maxReject && !(*fullStudy && sc.pretrend != nil) {
 				t.Errorf("%s: %.1f%% significant with no effect", name, 100*null.rejct)
 			}
 			if sc.pretrend == nil {
