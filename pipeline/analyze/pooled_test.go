@@ -129,11 +129,11 @@ func clusteredDurations(rng *rand.Rand) *metrics.SurvivalData {
 // TestKaplanMeierClusterBootstrap pins the Kaplan–Meier row of item 3: its interval and p-value
 // come from one cluster-bootstrap SE (the interval excludes 0 exactly when p < α), and on teams
 // with their own levels and changes it is significant in about 5% of no-change comparisons, where
-// the log-rank test over events is far more often. 120 replications (binomial SE 2 points).
+// the log-rank test over events is far more often. 80 replications (binomial SE 2.4 points).
 func TestKaplanMeierClusterBootstrap(t *testing.T) {
 	a := config.Default().Analysis
 	m := queries.Metric{Name: "sim", Kind: queries.KindDuration, Better: "lower"}
-	const reps = 120
+	const reps = 80
 	var clustered, logrank int
 	for r := range reps {
 		sd := clusteredDurations(rand.New(rand.NewPCG(uint64(r), 5)))
