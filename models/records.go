@@ -36,7 +36,8 @@ var tableColumns = map[string][]string{
 	"metric_events":  {"metric", "event_id", "person_id", "team_id", "occurred_at", "value", "censored"},
 	"estimates": {"analysis_id", "period", "metric", "method", "aggregation", "rel_period", "scale", "estimate", "ci_low",
 		"ci_high", "relative_change", "std_error", "p_value", "q_value", "n_treated_units", "n_control_units",
-		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "relative_ci_low", "relative_ci_high"},
+		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "population", "outcome", "headline",
+		"pretrend_stat", "pretrend_df1", "pretrend_df2", "pretrend_p", "pretrend_note", "relative_ci_low", "relative_ci_high"},
 	"roi": {"analysis_id", "period", "metric", "monetised", "effect_per_event", "annual_volume", "value_per_unit", "benefit",
 		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at",
 		"benefit_ci_low", "benefit_ci_high", "net_benefit", "net_benefit_ci_low", "net_benefit_ci_high", "roi_pct_ci_low",
@@ -368,6 +369,14 @@ type Estimate struct {
 	MDE                                             float64
 	Flags                                           []string
 	ComputedAt                                      time.Time
+	// Population is per_protocol or intention_to_treat, Outcome the DiD cell outcome (migration
+	// 004), Headline marks the metric's headline row.
+	Population, Outcome string
+	Headline            bool
+	// PretrendStat, PretrendDF1, PretrendDF2 and PretrendP are the pre-trend F test of a DiD row
+	// (NaN when it did not run: PretrendNote says why).
+	PretrendStat, PretrendDF1, PretrendDF2, PretrendP float64
+	PretrendNote                                      string
 	// RelativeCILow and RelativeCIHigh are the interval on the scale of RelativeChange.
 	RelativeCILow, RelativeCIHigh float64
 }
@@ -388,7 +397,9 @@ func (e Estimate) Values() []driver.Value {
 	return []driver.Value{e.AnalysisID, e.Period, e.Metric, e.Method, e.Aggregation, rel, e.Scale, nullFloat(e.Estimate),
 		nullFloat(e.CILow), nullFloat(e.CIHigh), nullFloat(e.RelativeChange), nullFloat(e.StdError), nullFloat(e.PValue),
 		nullFloat(e.QValue), int32(e.NTreatedUnits), int32(e.NControlUnits), e.NEventsPre, e.NEventsPost, nullFloat(e.MDE),
-		list(flags), e.ComputedAt.UTC(), nullFloat(e.RelativeCILow), nullFloat(e.RelativeCIHigh)}
+		list(flags), e.ComputedAt.UTC(), nullString(e.Population), nullString(e.Outcome), e.Headline,
+		nullFloat(e.PretrendStat), nullFloat(e.PretrendDF1), nullFloat(e.PretrendDF2), nullFloat(e.PretrendP),
+		nullString(e.PretrendNote), nullFloat(e.RelativeCILow), nullFloat(e.RelativeCIHigh)}
 }
 
 // ROI is one row of the ROI table (roi); Metric "total" carries cost, ROI % and BCR.

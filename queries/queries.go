@@ -6,9 +6,11 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -44,9 +46,16 @@ type Metric struct {
 	// learned: assessments), LevelBehaviour (L3, how people work) or LevelImpact (L4, a business
 	// outcome); the ROI and the report say which a figure is.
 	Level string
-	Doc   string // prose lines of the header
-	File  string
-	SQL   string // the whole file, header included
+	// Outcome is the DiD cell outcome of a duration (header key outcome, durations only):
+	// restricted_mean_log (mean of ln min(value, Horizon) over the events at least Horizon old at
+	// the cut-off, open ones counting at Horizon) or resolved_mean_log (mean ln value of the
+	// resolved events only, the default). Horizon is in the metric's unit (header key horizon,
+	// required with restricted_mean_log). Empty and 0 for other kinds.
+	Outcome string
+	Horizon float64
+	Doc     string // prose lines of the header
+	File    string
+	SQL     string // the whole file, header included
 }
 
 // LowerIsBetter reports whether a decrease of the metric is an improvement.
@@ -377,13 +386,19 @@ func oneOf(file string, f field, allowed ...string) error {
 }
 
 var metricKeys = map[string]bool{"metric": true, "title": true, "kind": true, "better": true, "unit": true,
-	"family": true, "source": true, "events": true, "level": true}
+	"family": true, "source": true, "events": true, "level": true, "outcome": true, "horizon": true}
 
 // Kirkpatrick/Phillips evaluation levels of a metric (header key level).
 const (
 	LevelLearning  = "L2" // learning: knowledge and skills, measured by assessments
 	LevelBehaviour = "L3" // application and behaviour on the job
 	LevelImpact    = "L4" // business impact
+)
+
+// Duration outcomes (header key outcome; see Metric.Outcome).
+const (
+	OutcomeRestrictedMeanLog = "restricted_mean_log"
+	OutcomeResolvedMeanLog   = "resolved_mean_log"
 )
 
 func parseMetric(file, body string) (Metric, error) {
@@ -418,9 +433,51 @@ func parseMetric(file, body string) (Metric, error) {
 	if !strings.Contains(strings.ToUpper(body), "SELECT") {
 		return Metric{}, &HeaderError{File: file, Msg: "no SELECT after the header"}
 	}
+	outcome, horizon, err := durationOutcome(file, kind.value, fields)
+	if err != nil {
+		return Metric{}, err
+	}
 	return Metric{Name: m[1], Title: fields["title"].value, Kind: Kind(kind.value), Better: fields["better"].value,
 		Unit: unit, Family: fields["family"].value, Source: fields["source"].value, Events: fields["events"].value,
-		Level: fields["level"].value, Doc: doc, File: file, SQL: body}, nil
+		Level: fields["level"].value, Outcome: outcome, Horizon: horizon, Doc: doc, File: file, SQL: body}, nil
+}
+
+// durationOutcome reads the header keys outcome and horizon: durations only; outcome
+// restricted_mean_log needs a positive horizon (a number in the metric's unit), and
+// resolved_mean_log, the default, takes none.
+func durationOutcome(file, kind string, fields map[string]field) (string, float64, error) {
+	o, hasO := fields["outcome"]
+	h, hasH := fields["horizon"]
+	if kind != "duration" {
+		for _, f := range []struct {
+			f   field
+			has bool
+		}{{o, hasO}, {h, hasH}} {
+			if f.has {
+				return "", 0, &HeaderError{File: file, Line: f.f.line, Key: f.f.key, Msg: "only duration metrics have one"}
+			}
+		}
+		return "", 0, nil
+	}
+	if !hasO {
+		o.value = OutcomeResolvedMeanLog
+	} else if err := oneOf(file, o, OutcomeRestrictedMeanLog, OutcomeResolvedMeanLog); err != nil {
+		return "", 0, err
+	}
+	if o.value == OutcomeResolvedMeanLog {
+		if hasH {
+			return "", 0, &HeaderError{File: file, Line: h.line, Key: "horizon", Msg: "only outcome restricted_mean_log takes a horizon"}
+		}
+		return o.value, 0, nil
+	}
+	if !hasH {
+		return "", 0, &HeaderError{File: file, Line: o.line, Key: "horizon", Msg: "outcome restricted_mean_log needs a horizon (in the metric's unit)"}
+	}
+	v, err := strconv.ParseFloat(h.value, 64)
+	if err != nil || !(v > 0) || math.IsInf(v, 0) {
+		return "", 0, &HeaderError{File: file, Line: h.line, Key: "horizon", Msg: fmt.Sprintf("%q is not a positive number", h.value)}
+	}
+	return o.value, v, nil
 }
 
 func parseView(file, body string) (View, error) {

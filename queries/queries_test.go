@@ -53,8 +53,14 @@ func TestDefaultCatalog(t *testing.T) {
 	if m, _ := c.Metric("incident_ack_minutes"); m.Kind != KindDuration || m.Unit != "minutes" || m.Title != "Time to acknowledge an incident" {
 		t.Errorf("incident_ack_minutes header: %+v", m)
 	}
-	if n := len(c.Examples); n < 5 || n > 10 {
-		t.Errorf("%d examples, want 5-10", n)
+	// Every duration states its censoring-aware outcome and horizon (issue 19); no other kind has one.
+	for _, m := range c.Metrics {
+		if (m.Kind == KindDuration) != (m.Outcome == OutcomeRestrictedMeanLog && m.Horizon > 0) || (m.Kind != KindDuration && m.Outcome != "") {
+			t.Errorf("%s (%s): outcome %q, horizon %v", m.Name, m.Kind, m.Outcome, m.Horizon)
+		}
+	}
+	if n := len(c.Examples); n < 5 || n > 12 {
+		t.Errorf("%d examples, want 5-12", n)
 	}
 	if len(c.Views) == 0 || c.Views[0].Name != "team_at" {
 		t.Errorf("views not ordered with team_at first: %+v", c.Views)
@@ -103,6 +109,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad param spec", fstest.MapFS{"examples/e.sql": {Data: []byte("-- name: e\n-- description: d\n-- param: x (colour): c\nSELECT $x")}}, ErrBadHeader},
 		{"bad param default", fstest.MapFS{"examples/e.sql": {Data: []byte("-- name: e\n-- description: d\n-- param: x (int) = ten: c\nSELECT $x")}}, ErrBadHeader},
 		{"folder inside", fstest.MapFS{"examples/sub/e.sql": {Data: []byte("x")}}, ErrBadName},
+		{"unknown outcome", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- outcome: median\n" + goodMetric)}}, ErrBadHeader},
+		{"restricted outcome without horizon", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- outcome: restricted_mean_log\n" + goodMetric)}}, ErrBadHeader},
+		{"horizon not positive", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- outcome: restricted_mean_log\n-- horizon: -3\n" + goodMetric)}}, ErrBadHeader},
+		{"horizon without restricted outcome", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- horizon: 24\n" + goodMetric)}}, ErrBadHeader},
+		{"outcome on a share", fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- outcome: resolved_mean_log\n" + strings.NewReplacer("kind: duration", "kind: proportion", "unit: hours", "unit: share").Replace(goodMetric))}}, ErrBadHeader},
 	}
 	for _, c := range cases {
 		_, err := Load(c.files)
@@ -119,6 +130,13 @@ func TestLoadErrors(t *testing.T) {
 	}
 	if c, err := Load(fstest.MapFS{"metrics/m1.sql": {Data: []byte(goodMetric)}}); err != nil || c.Metrics[0].Kind != KindDuration || c.Metrics[0].Doc != "Some prose." {
 		t.Errorf("good metric: %v %+v", err, c)
+	}
+	if c, err := Load(fstest.MapFS{"metrics/m1.sql": {Data: []byte(goodMetric)}}); err != nil || c.Metrics[0].Outcome != OutcomeResolvedMeanLog {
+		t.Errorf("duration without outcome: %v, want the default %s", err, OutcomeResolvedMeanLog)
+	}
+	c, err := Load(fstest.MapFS{"metrics/m1.sql": {Data: []byte("-- outcome: restricted_mean_log\n-- horizon: 72.5   -- hours\n" + goodMetric)}})
+	if err != nil || c.Metrics[0].Outcome != OutcomeRestrictedMeanLog || c.Metrics[0].Horizon != 72.5 {
+		t.Errorf("restricted outcome: %v %+v", err, c)
 	}
 }
 

@@ -75,9 +75,6 @@ flags every estimate of the period stale_source and records the caveat (table ca
 				err = freshness.Record(ctx, s.Store, res.Period, s.RunID(), f.Now(), fresh.Caveats())
 			}
 			if err == nil {
-				err = analyze.AddPairedAssessments(ctx, s.Store, cfg, res, f.Now())
-			}
-			if err == nil {
 				s.Counts["estimates"] = len(res.Estimates)
 				for m, n := range res.Events {
 					s.Counts["events."+m] = n

@@ -48,6 +48,7 @@ func orgRows(rng *rand.Rand, teams int, effect float64) []models.Row {
 	for k := range teams {
 		team, person, acct := fmt.Sprintf("T%02d", k), fmt.Sprintf("P%02d", k), fmt.Sprintf("pd:U%02d", k)
 		rows = append(rows,
+			models.Team{TeamID: team, Name: team, UpdatedAt: start},
 			models.Account{AccountID: acct, Source: "pagerduty", NativeID: acct, PersonID: person},
 			models.TeamMembership{MembershipID: "m" + team, PersonID: person, TeamID: team, Role: "lead", ValidFrom: start, SourceFile: "f", Line: k + 1})
 		var treated time.Time
@@ -133,18 +134,54 @@ func TestRun(t *testing.T) {
 			t.Errorf("empty metric flags %v", h.Flags)
 		}
 	}
+	// Both populations, every kind of row once each (the duration's resolved-mean sensitivity row
+	// besides the headline); one headline row per metric, of the configured population, per protocol.
 	methods := map[string]int{}
+	headlines := map[string]int{}
+	byKey := map[string]models.Estimate{}
 	for _, e := range res.Estimates {
+		if e.Headline {
+			headlines[e.Metric]++
+			if e.Population != PopulationPerProtocol || e.Method != MethodDiD || e.Aggregation != AggSimple {
+				t.Errorf("headline row of %s: population %q, %s/%s", e.Metric, e.Population, e.Method, e.Aggregation)
+			}
+		}
 		if e.Metric == "incident_resolve_hours" {
-			methods[e.Method+"/"+e.Aggregation]++
+			k := e.Population + ":" + e.Method + "/" + e.Aggregation + "/" + e.Outcome
+			methods[k]++
+			if e.RelPeriod == nil {
+				byKey[k] = e
+			}
 		}
 	}
-	for _, k := range []string{"did/simple", "did/dynamic", "did/group", "before_after/overall", "kaplan_meier/overall"} {
-		if methods[k] != 1 {
-			t.Errorf("rows %v: missing %s", methods, k)
+	for _, pop := range []string{PopulationPerProtocol, PopulationIntentionToTreat} {
+		for _, k := range []string{"did/simple/" + OutcomeRestrictedMeanLog, "did/simple/" + OutcomeResolvedMeanLog, "did/dynamic/" + OutcomeRestrictedMeanLog,
+			"did/group/" + OutcomeRestrictedMeanLog, "before_after/overall/" + OutcomeResolvedMeanLog, "kaplan_meier/overall/" + OutcomeDuration} {
+			if methods[pop+":"+k] != 1 {
+				t.Errorf("rows %v: missing %s:%s", methods, pop, k)
+			}
 		}
 	}
-	if methods["did/event_time"] < 10 {
+	for _, m := range res.Headline {
+		if headlines[m.Metric] != 1 {
+			t.Errorf("%s: %d headline rows", m.Metric, headlines[m.Metric])
+		}
+	}
+	// No one dropped out: intention to treat is per protocol.
+	for k, e := range byKey {
+		if e.Population != PopulationPerProtocol {
+			continue
+		}
+		o := byKey[PopulationIntentionToTreat+k[len(PopulationPerProtocol):]]
+		if !same(e.Estimate, o.Estimate) || !same(e.StdError, o.StdError) {
+			t.Errorf("%s: per protocol %v (SE %v), intention to treat %v (SE %v), with no dropout", k, e.Estimate, e.StdError, o.Estimate, o.StdError)
+		}
+	}
+	var inView int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM v_headline WHERE population = 'per_protocol'`).Scan(&inView); err != nil || inView != len(res.Headline) {
+		t.Errorf("v_headline: %d per-protocol rows (%v), want %d", inView, err, len(res.Headline))
+	}
+	if methods[PopulationPerProtocol+":did/event_time/"+OutcomeRestrictedMeanLog] < 10 {
 		t.Errorf("event-time rows: %v", methods)
 	}
 	// The ROI: 20 participants, cost 25,000; faster resolution is a benefit.

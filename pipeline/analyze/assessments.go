@@ -82,28 +82,19 @@ func PairedAssessments(pairs map[string][]metrics.AssessmentPair, a config.Analy
 	return out
 }
 
-// AddPairedAssessments computes the paired assessment rows (PairedAssessments) for the analysis res
-// that Run just wrote — pairs known at its cut-off — stamps them with its analysis id, period and
-// now, inserts them into estimates in one transaction of st and appends them to res.Estimates. Run
-// replaces every estimate of a period, these included, so running both again replaces them too.
-func AddPairedAssessments(ctx context.Context, st *store.Store, cfg *config.Config, res *Result, now time.Time) error {
-	var rows []models.Estimate
-	err := st.Write(ctx, func(w *store.Writer) error {
-		pairs, err := metrics.AssessmentPairs(ctx, w, res.Cutoff)
-		if err != nil {
-			return err
-		}
-		rows = PairedAssessments(pairs, cfg.Analysis)
-		out := make([]models.Row, len(rows))
-		for i := range rows {
-			rows[i].AnalysisID, rows[i].Period, rows[i].ComputedAt = res.AnalysisID, res.Period, now.UTC()
-			out[i] = rows[i]
-		}
-		return w.Insert(ctx, out)
-	})
+// pairedAssessments computes the paired assessment rows (PairedAssessments) of the analysis res
+// that Run is writing in w — pairs known at its cut-off — stamped with its analysis id, period and
+// now, in the population analysis.dropouts configures (a within-person comparison has no
+// comparison group, so it is the same under both).
+func pairedAssessments(ctx context.Context, w *store.Writer, cfg *config.Config, res *Result, now time.Time) ([]models.Estimate, error) {
+	pairs, err := metrics.AssessmentPairs(ctx, w, res.Cutoff)
 	if err != nil {
-		return fmt.Errorf("analyze: paired assessments: %w", err)
+		return nil, fmt.Errorf("analyze: paired assessments: %w", err)
 	}
-	res.Estimates = append(res.Estimates, rows...)
-	return nil
+	rows := PairedAssessments(pairs, cfg.Analysis)
+	for i := range rows {
+		rows[i].AnalysisID, rows[i].Period, rows[i].ComputedAt = res.AnalysisID, res.Period, now.UTC()
+		rows[i].Population = populationOf(cfg.Analysis.Dropouts)
+	}
+	return rows, nil
 }

@@ -48,9 +48,13 @@ type DiDOptions struct {
 type DiDResult struct {
 	GT                     *stats.GroupTime
 	Simple, Dynamic, Group *stats.Aggregation
-	PreTrend               *stats.WaldTest // nil when there is no testable pre-period
-	NTreated, NControl     int             // units in estimated cohorts / all other units kept
-	Alpha                  float64
+	PreTrend               *stats.WaldTest // did's Wald test over all pre-treatment cells; nil when undefined
+	// PreTrendF is the small-sample pre-trend test on the pre-treatment event-time aggregates
+	// (see preTrendF), nil when it could not run; PreTrendNote then says why.
+	PreTrendF          *stats.FTest
+	PreTrendNote       string
+	NTreated, NControl int // units in estimated cohorts / all other units kept
+	Alpha              float64
 	// DF is the degrees of freedom of the t reference for the simple, dynamic and group
 	// aggregations, EventDF the same per event time (see degreesOfFreedom): the spread of a few
 	// treated units per cohort drives the standard error, so est/SE has heavier tails than the
@@ -60,6 +64,8 @@ type DiDResult struct {
 	// EventTreated counts, per event time, the treated units of the cohorts with an estimated cell
 	// there (NTreated counts those of every estimated cohort).
 	EventTreated map[int]int
+	// Cohorts counts the treated units of each estimated cohort.
+	Cohorts map[int]int
 }
 
 // EstimateDiD fits Callaway & Sant'Anna's group-time ATTs on p (varying base period, cells without
@@ -137,7 +143,47 @@ func estimateDiD(p *intPanel, o DiDOptions) (*DiDResult, error) {
 	}
 	r.NControl = gt.N - r.NTreated
 	r.DF, r.EventDF, r.EventTreated = degreesOfFreedom(size, gt, r.Group)
+	r.PreTrendF, r.PreTrendNote = preTrendF(gt, r.EventDF)
+	r.Cohorts = size
 	return r, nil
+}
+
+// PreTrendEvents is the most pre-treatment event times the pre-trend test takes (the ones
+// closest to treatment): the periods that the base period and the first post-treatment cells
+// lean on, and that most cohorts are observed in.
+const PreTrendEvents = 6
+
+// preTrendF runs stats.PreTrendEventTest on the (up to PreTrendEvents) pre-treatment event times
+// closest to treatment, with ν the smallest Satterthwaite degrees of freedom among them (eventDF,
+// see degreesOfFreedom): the covariance of the event-time averages is estimated from the few
+// treated units of the cohorts behind them, and the least informed of them bounds how well V is
+// known. It returns a reason instead of a test when there is no pre-treatment event time or the
+// covariance is singular.
+func preTrendF(gt *stats.GroupTime, eventDF map[int]float64) (*stats.FTest, string) {
+	pre := gt.PreEvents()
+	if len(pre) == 0 {
+		return nil, "no pre-treatment period"
+	}
+	if len(pre) > PreTrendEvents {
+		pre = pre[:PreTrendEvents]
+	}
+	nu := math.Inf(1)
+	for _, e := range pre {
+		if df, ok := eventDF[e]; ok {
+			nu = math.Min(nu, df)
+		}
+	}
+	if math.IsInf(nu, 1) {
+		nu = 1
+	}
+	f, err := gt.PreTrendEventTest(pre, nu)
+	switch {
+	case err == nil:
+		return &f, ""
+	case errors.Is(err, stats.ErrSingularCovariance):
+		return nil, fmt.Sprintf("singular covariance of the %d pre-treatment event-time averages", len(pre))
+	}
+	return nil, "pre-trend test: " + err.Error()
 }
 
 // cohortSizes counts the units of each of the given cohorts in p.

@@ -121,11 +121,28 @@ type scenario struct {
 	sim    func(rng *rand.Rand, effect float64) *metrics.Panel
 	// biasAsShare holds the bias to maxBias × the effect (else to three Monte Carlo errors).
 	biasAsShare bool
+	// pretrend, when set, simulates the scenario with a linear differential pre-trend (the
+	// pre-trend test's power is measured on it); metric overrides the analysed metric's header and
+	// anticipation the configuration's.
+	pretrend     func(rng *rand.Rand) *metrics.Panel
+	metric       *queries.Metric
+	anticipation int
 }
 
+// realSlope is the linear pre-trend (log scale, per month) the realistic scenario's pre-trend
+// power is measured against.
+const realSlope = 0.1
+
+var realMetric = queries.Metric{Name: "sim", Kind: queries.KindDuration, Better: "lower", Unit: "hours",
+	Outcome: queries.OutcomeRestrictedMeanLog, Horizon: realHorizon}
+
 var scenarios = []scenario{
-	{"durations, 10 treated teams a cohort", queries.KindDuration, -0.2, simOrg, true},
-	{"rare share, 3 treated teams a cohort", queries.KindProportion, -0.02, simFewTreated, false},
+	{name: "durations, 10 treated teams a cohort", kind: queries.KindDuration, effect: -0.2, sim: simOrg, biasAsShare: true},
+	{name: "rare share, 3 treated teams a cohort", kind: queries.KindProportion, effect: -0.02, sim: simFewTreated},
+	{name: "month cohorts of 1–6 teams, open items, dropouts, heterogeneous effects, anticipation", kind: queries.KindDuration,
+		effect: -0.2, biasAsShare: true, metric: &realMetric, anticipation: 1,
+		sim:      func(rng *rand.Rand, effect float64) *metrics.Panel { return simRealistic(rng, effect, 0) },
+		pretrend: func(rng *rand.Rand) *metrics.Panel { return simRealistic(rng, 0, realSlope) }},
 }
 
 type studyRow struct {
@@ -133,18 +150,27 @@ type studyRow struct {
 	effect                            float64
 	reps                              int
 	mean, sd, meanSE, coverage, rejct float64
+	// pretrend is the share of replications whose pre-trend test rejected at 5% (NaN: not run).
+	pretrend float64
 }
 
 func runStudy(sc scenario, reps, boot int, effect float64, control string) studyRow {
+	return runStudyOn(sc, reps, boot, effect, control, func(rng *rand.Rand) *metrics.Panel { return sc.sim(rng, effect) })
+}
+
+func runStudyOn(sc scenario, reps, boot int, effect float64, control string, sim func(*rand.Rand) *metrics.Panel) studyRow {
 	m := queries.Metric{Name: "sim", Kind: sc.kind, Better: "lower"}
+	if sc.metric != nil {
+		m = *sc.metric
+	}
 	a := config.Default().Analysis
-	a.Bootstrap, a.Control, a.MaxCensored = boot, control, 1
+	a.Bootstrap, a.Control, a.MaxCensored, a.Anticipation = boot, control, 1, sc.anticipation
 	var ests, ses []float64
-	cover, reject := 0, 0
+	cover, reject, pre, preRun := 0, 0, 0, 0
 	for r := range reps {
 		rng := rand.New(rand.NewPCG(uint64(r), 2024))
 		a.Seed = uint64(r)
-		out := estimatePanel(m, sc.sim(rng, effect), a)
+		out := estimatePanel(m, sim(rng), a)
 		h := out.rows[out.headline]
 		ests, ses = append(ests, h.Estimate), append(ses, h.StdError)
 		if h.CILow <= effect && effect <= h.CIHigh {
@@ -152,6 +178,12 @@ func runStudy(sc scenario, reps, boot int, effect float64, control string) study
 		}
 		if h.PValue < 0.05 {
 			reject++
+		}
+		if !math.IsNaN(h.PretrendP) {
+			preRun++
+			if h.PretrendP < 0.05 {
+				pre++
+			}
 		}
 	}
 	var row studyRow
@@ -165,20 +197,30 @@ func runStudy(sc scenario, reps, boot int, effect float64, control string) study
 	}
 	row.sd = math.Sqrt(row.sd)
 	row.coverage, row.rejct = float64(cover)/float64(reps), float64(reject)/float64(reps)
+	row.pretrend = math.NaN()
+	if preRun == reps {
+		row.pretrend = float64(pre) / float64(reps)
+	}
 	return row
 }
 
 // TestStudy checks the headline estimator's calibration on simulated organisations: with a planted
 // effect the 95% intervals cover it about 95% of the time with negligible bias; with none, about
-// 5% of estimates are significant. The default run is short (40 replications, looser bounds);
-// -study runs 200 per scenario with the acceptance bounds (coverage 92–98%, |bias| < 5% of the
-// effect, at most 6% significant under no effect).
+// 5% of estimates are significant; in the realistic scenario the pre-trend test rejects about 5%
+// under parallel trends and most organisations with a linear pre-trend. The default run is short
+// (40 replications, looser bounds); -study runs 200 per scenario with the acceptance bounds
+// (coverage 92–98%, |bias| < 5% of the effect, at most 6% significant under no effect; on the
+// realistic scenario issue 19's: coverage 93–97%, 3–7% significant under no effect, the pre-trend
+// test rejecting 3–7% under parallel trends and at least half of the organisations with a pre-trend
+// of realSlope a month).
 func TestStudy(t *testing.T) {
 	reps, boot := 40, 199
 	covLo, covHi, maxBias, maxReject := 0.85, 1.0, 0.10, 0.15
+	preLo, preHi, minPower := 0.0, 0.15, 0.4
 	if *fullStudy {
 		reps, boot = 200, 999
 		covLo, covHi, maxBias, maxReject = 0.92, 0.98, 0.05, 0.06
+		preLo, preHi, minPower = 0.03, 0.07, 0.5
 	}
 	var rows []studyRow
 	for _, sc := range scenarios {
@@ -187,8 +229,12 @@ func TestStudy(t *testing.T) {
 			null := runStudy(sc, reps, boot, 0, control)
 			rows = append(rows, with, null)
 			name := sc.name + ", " + control
-			if with.coverage < covLo || with.coverage > covHi {
-				t.Errorf("%s: coverage %.3f outside [%.2f, %.2f]", name, with.coverage, covLo, covHi)
+			lo, hi := covLo, covHi
+			if *fullStudy && sc.pretrend != nil {
+				lo, hi = 0.93, 0.97 // issue 19's bounds, held on the realistic scenario
+			}
+			if with.coverage < lo || with.coverage > hi {
+				t.Errorf("%s: coverage %.3f outside [%.2f, %.2f]", name, with.coverage, lo, hi)
 			}
 			// The headline scenario's bias is held to a share of the effect; the small-sample one,
 			// whose estimates spread twice as wide as its effect, to its Monte Carlo error.
@@ -199,20 +245,43 @@ func TestStudy(t *testing.T) {
 			if mc := 3 * with.sd / math.Sqrt(float64(with.reps)); !sc.biasAsShare && bias > mc {
 				t.Errorf("%s: bias %.4f beyond three Monte Carlo standard errors (%.4f)", name, bias, mc)
 			}
-			if null.rejct > maxReject {
+			if null.rejct > maxReject && !(*fullStudy && sc.pretrend != nil) {
 				t.Errorf("%s: %.1f%% significant with no effect", name, 100*null.rejct)
+			}
+			if sc.pretrend == nil {
+				continue
+			}
+			// Issue 19, item 7: the pre-trend test's size under parallel trends and its power
+			// against a linear pre-trend; the no-effect rate held to 3–7% in the full run.
+			if *fullStudy && (null.rejct < 0.03 || null.rejct > 0.07) {
+				t.Errorf("%s: %.1f%% significant with no effect, want 3–7%%", name, 100*null.rejct)
+			}
+			for _, r := range []studyRow{with, null} {
+				if math.IsNaN(r.pretrend) || r.pretrend < preLo || r.pretrend > preHi {
+					t.Errorf("%s (effect %v): pre-trend test rejected %.1f%% under parallel trends, want %.0f–%.0f%%", name, r.effect, 100*r.pretrend, 100*preLo, 100*preHi)
+				}
+			}
+			power := runStudyOn(sc, reps, boot, 0, control, sc.pretrend)
+			power.scenario = sc.name + fmt.Sprintf(" — linear pre-trend %.2f/month", realSlope)
+			rows = append(rows, power)
+			if power.pretrend < minPower {
+				t.Errorf("%s: pre-trend test rejected only %.1f%% with a linear pre-trend of %.2f/month", name, 100*power.pretrend, realSlope)
 			}
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| scenario | control | planted effect | replications | mean estimate | bias (%% of effect) | SD of estimates | mean SE | 95%% CI coverage | significant at 5%% |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| scenario | control | planted effect | replications | mean estimate | bias (%% of effect) | SD of estimates | mean SE | 95%% CI coverage | significant at 5%% | pre-trend test rejects |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		bias := "—"
 		if r.effect != 0 {
 			bias = fmt.Sprintf("%.1f%%", 100*(r.mean-r.effect)/math.Abs(r.effect))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %.2f | %d | %.4f | %s | %.4f | %.4f | %.1f%% | %.1f%% |\n",
-			r.scenario, r.control, r.effect, r.reps, r.mean, bias, r.sd, r.meanSE, 100*r.coverage, 100*r.rejct)
+		pre := "—"
+		if !math.IsNaN(r.pretrend) {
+			pre = fmt.Sprintf("%.1f%%", 100*r.pretrend)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.2f | %d | %.4f | %s | %.4f | %.4f | %.1f%% | %.1f%% | %s |\n",
+			r.scenario, r.control, r.effect, r.reps, r.mean, bias, r.sd, r.meanSE, 100*r.coverage, 100*r.rejct, pre)
 	}
 	t.Log(b.String())
 }

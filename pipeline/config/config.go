@@ -64,20 +64,35 @@ type People struct {
 }
 
 // Analysis configures the estimators.
+//
+// Timing of the DiD (README, "Timing"): a unit's treatment starts at TreatmentStart — its lead's
+// (or person's) completion of the program ("completed", the default) or enrollment ("enrolled",
+// so that the months the program runs are not taken for untreated ones). The periods from the one
+// containing that start up to the first whole period beginning WashoutDays after completion are
+// the washout: left out of the panel (with "enrolled" they include the program's own duration).
+// The base period of a cohort is the last period before its treatment start, moved a further
+// Anticipation periods earlier (did's anticipation: periods in which the unit may already react,
+// e.g. to the announcement). Washout and anticipation are separate: neither adds to the other in
+// the configuration; the estimator receives their sum as the number of periods between the base
+// period and the first treated one.
 type Analysis struct {
-	Unit         string  `yaml:"unit"`         // team | person
-	Period       string  `yaml:"period"`       // month | quarter | week
-	PreDays      int     `yaml:"pre_days"`     // before/after window before treatment
-	PostDays     int     `yaml:"post_days"`    // before/after window after treatment (after washout)
-	WashoutDays  int     `yaml:"washout_days"` // left out of both periods after completion
-	Control      string  `yaml:"control"`      // not_yet_treated | never_treated
-	Anticipation int     `yaml:"anticipation"` // periods of anticipation
-	Bootstrap    int     `yaml:"bootstrap"`    // multiplier bootstrap draws
-	Alpha        float64 `yaml:"alpha"`        // 1 - confidence level
-	MinCell      int     `yaml:"min_cell"`     // smallest group of people shown in any breakdown
-	Seed         uint64  `yaml:"seed"`         // random seed for bootstraps
-	Dropouts     string  `yaml:"dropouts"`     // exclude | intention_to_treat
-	MaxCensored  float64 `yaml:"max_censored"` // periods with a larger share of open items are left out of the DiD
+	Unit           string  `yaml:"unit"`            // team | person
+	Period         string  `yaml:"period"`          // month | quarter | week
+	PreDays        int     `yaml:"pre_days"`        // before/after window before treatment
+	PostDays       int     `yaml:"post_days"`       // before/after window after treatment (after washout)
+	WashoutDays    int     `yaml:"washout_days"`    // left out of both periods after completion
+	TreatmentStart string  `yaml:"treatment_start"` // completed | enrolled: when a unit's treatment starts
+	Control        string  `yaml:"control"`         // not_yet_treated | never_treated
+	Anticipation   int     `yaml:"anticipation"`    // periods before the treatment start also left out of the base
+	Bootstrap      int     `yaml:"bootstrap"`       // multiplier bootstrap draws
+	Alpha          float64 `yaml:"alpha"`           // 1 - confidence level
+	MinCell        int     `yaml:"min_cell"`        // smallest group of people shown in any breakdown
+	Seed           uint64  `yaml:"seed"`            // random seed for bootstraps
+	// Dropouts picks the headline population: exclude (per protocol: units whose lead dropped out
+	// are left out) or intention_to_treat (they count as treated from their cohort's first
+	// completion). Both populations are estimated; estimates.population tells them apart.
+	Dropouts    string  `yaml:"dropouts"`
+	MaxCensored float64 `yaml:"max_censored"` // resolved_mean_log rows: periods with a larger share of open items are left out
 }
 
 // ROI configures the Phillips-style ROI.
@@ -172,7 +187,7 @@ func Default() *Config {
 		StateDir:  ".trainimpact",
 		Sources:   map[string]connectors.Config{},
 		Secrets:   map[string]string{},
-		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30,
+		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30, TreatmentStart: "completed",
 			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
 		ROI:     ROI{Currency: "USD", Values: map[string]float64{}},
 		Report:  Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},

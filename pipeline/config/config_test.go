@@ -49,7 +49,8 @@ func TestDefaultsAndPaths(t *testing.T) {
 	if cfg.Warehouse != "/srv/ti/out/impact.duckdb" || cfg.StateDir != "/srv/ti/.trainimpact" {
 		t.Errorf("paths not resolved against the config folder: %q %q", cfg.Warehouse, cfg.StateDir)
 	}
-	if cfg.Analysis.Unit != "team" || cfg.Analysis.WashoutDays != 30 || cfg.Analysis.Bootstrap != 999 || cfg.Analysis.MinCell != 5 {
+	if cfg.Analysis.Unit != "team" || cfg.Analysis.WashoutDays != 30 || cfg.Analysis.Bootstrap != 999 || cfg.Analysis.MinCell != 5 ||
+		cfg.Analysis.TreatmentStart != "completed" || cfg.Analysis.Anticipation != 0 {
 		t.Errorf("defaults not applied: %+v", cfg.Analysis)
 	}
 }
@@ -61,6 +62,7 @@ analysis:
   unit: department
   bootstrap: many
   washout_days: 30
+  treatment_start: started
 sources:
   testsrc:
     repos: [a/b]
@@ -81,9 +83,10 @@ sources:
 		{2, "colour", "unknown key"},
 		{4, "analysis.unit", `"department" is not one of team, person`},
 		{5, "analysis.bootstrap", ""},
-		{8, "sources.testsrc.base_url", "required"},
-		{11, "sources.testsrc.flavour", "unknown key"},
-		{12, "sources.nosuch", "unknown source"},
+		{7, "analysis.treatment_start", `"started" is not one of completed, enrolled`},
+		{9, "sources.testsrc.base_url", "required"},
+		{12, "sources.testsrc.flavour", "unknown key"},
+		{13, "sources.nosuch", "unknown source"},
 	}
 	for _, w := range want {
 		found := false

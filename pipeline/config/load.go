@@ -294,6 +294,7 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	oneOf("analysis.period", a.Period, "month", "quarter", "week")
 	oneOf("analysis.control", a.Control, "not_yet_treated", "never_treated")
 	oneOf("analysis.dropouts", a.Dropouts, "exclude", "intention_to_treat")
+	oneOf("analysis.treatment_start", a.TreatmentStart, "completed", "enrolled")
 	if a.Alpha <= 0 || a.Alpha >= 0.5 {
 		bad("analysis.alpha", "must be between 0 and 0.5")
 	}

@@ -117,17 +117,55 @@ func uniqueEvents(ctx context.Context, db DB, metric string) error {
 
 // Options say how events become units and periods (config analysis.*).
 type Options struct {
-	Unit            string    // team | person
-	Period          string    // month | quarter | week
-	WashoutDays     int       // left out after treated_at
+	Unit        string // team | person
+	Period      string // month | quarter | week
+	WashoutDays int    // left out after treated_at
+	// TreatmentStart is completed (default when empty) or enrolled: see units.sql.
+	TreatmentStart  string
 	PreDays         int       // before/after: window before treated_at
 	PostDays        int       // before/after: window after treated_at + washout
 	ExcludeDropouts bool      // drop units whose exposure status is dropout
 	Cutoff          time.Time // nothing at or after it is used
+	// Horizons holds, per metric, the horizon of its restricted_mean_log outcome (queries.Metric's
+	// Outcome and Horizon): Cell.MeanLogH and NH are computed for these metrics only.
+	Horizons map[string]Horizon
+}
+
+// Horizon is a duration metric's horizon in its own unit (Value) and in seconds.
+type Horizon struct {
+	Value, Seconds float64
+}
+
+// HorizonOf returns the horizon of a metric whose catalog outcome is restricted_mean_log, and
+// false for any other metric. unit is the metric's unit: hours or minutes.
+func HorizonOf(m queries.Metric) (Horizon, bool) {
+	if m.Kind != queries.KindDuration || m.Outcome != queries.OutcomeRestrictedMeanLog || !(m.Horizon > 0) {
+		return Horizon{}, false
+	}
+	per := 3600.0
+	if m.Unit == "minutes" {
+		per = 60
+	}
+	return Horizon{Value: m.Horizon, Seconds: m.Horizon * per}, true
+}
+
+// Horizons returns the horizons of the catalog's restricted_mean_log metrics (Options.Horizons).
+func Horizons(cat *queries.Catalog) map[string]Horizon {
+	out := map[string]Horizon{}
+	for _, m := range cat.Metrics {
+		if h, ok := HorizonOf(m); ok {
+			out[m.Name] = h
+		}
+	}
+	return out
 }
 
 func (o Options) params() map[string]any {
-	return map[string]any{"unit_type": o.Unit, "period": o.Period, "washout": int64(o.WashoutDays),
+	start := o.TreatmentStart
+	if start == "" {
+		start = "completed"
+	}
+	return map[string]any{"unit_type": o.Unit, "period": o.Period, "washout": int64(o.WashoutDays), "treatment_start": start,
 		"pre_days": int64(o.PreDays), "post_days": int64(o.PostDays), "exclude_dropouts": o.ExcludeDropouts,
 		"cutoff": o.Cutoff.UTC()}
 }
@@ -149,6 +187,11 @@ type Cell struct {
 	// Mean is the mean value over all events (share for proportions, per-event rate for counts)
 	// and Total their sum.
 	Mean, Total float64
+	// MeanLogH is the censoring-aware outcome of a metric with a horizon h (Options.Horizons): the
+	// mean of ln(max(min(value, h), 0.01)) over the NH events at least h old at the cut-off, open
+	// ones counting at h (NaN if none, or no horizon).
+	MeanLogH float64
+	NH       int64
 }
 
 // Panel is one metric's unit × period panel, ordered by unit then period.
@@ -207,6 +250,10 @@ func EachPanel(ctx context.Context, db DB, o Options, fn func(*Panel) error) err
 	var raw rawCells // reused from metric to metric
 	for _, name := range names {
 		p["metric"] = name
+		p["horizon"], p["horizon_seconds"] = nil, nil
+		if h, ok := o.Horizons[name]; ok {
+			p["horizon"], p["horizon_seconds"] = h.Value, h.Seconds
+		}
 		if err := readPanel(ctx, db, text, p, units, perm, &raw); err != nil {
 			return fmt.Errorf("metrics: panel of %s: %w", name, err)
 		}
@@ -232,8 +279,8 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 		return err
 	}
 	defer rows.Close()
-	var v [7]any
-	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]}
+	var v [9]any
+	ptrs := []any{&v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]}
 	for rows.Next() {
 		// Scanning into any skips database/sql's reflection for every value.
 		if err := rows.Scan(ptrs...); err != nil {
@@ -242,11 +289,12 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 		u, period := asInt(v[0]), asInt(v[1])
 		n, okN := v[2].(int64)
 		nc, okC := v[3].(int64)
-		if u < 0 || u >= len(units) || period < 0 || !okN || !okC {
+		nh, okH := v[8].(int64)
+		if u < 0 || u >= len(units) || period < 0 || !okN || !okC || !okH {
 			return fmt.Errorf("unexpected row %v", v)
 		}
 		raw.add(rawCell{num: int32(u), unit: int32(perm[u]), period: int32(period), n: n, nCensored: nc,
-			meanLog: asFloat(v[4]), mean: asFloat(v[5]), total: asFloat(v[6])})
+			meanLog: asFloat(v[4]), mean: asFloat(v[5]), total: asFloat(v[6]), meanLogH: asFloat(v[7]), nH: nh})
 	}
 	return rows.Err()
 }
@@ -255,8 +303,9 @@ func readPanel(ctx context.Context, db DB, text string, p map[string]any, units 
 // position in unit-id order.
 type rawCell struct {
 	num, unit, period    int32
-	n, nCensored         int64
+	n, nCensored, nH     int64
 	meanLog, mean, total float64
+	meanLogH             float64
 }
 
 // rawCells stores rows in blocks of fixed size, kept from one metric to the next: appending
@@ -304,7 +353,7 @@ func (c *rawCells) sorted(units []panelUnit) []Cell {
 		r := c.at(i)
 		un := &units[r.num]
 		cells[j] = Cell{Unit: int(r.unit), Period: int(r.period), Group: un.g, TreatedPeriod: un.treatedPeriod,
-			N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total}
+			N: r.n, NCensored: r.nCensored, MeanLog: r.meanLog, Mean: r.mean, Total: r.total, MeanLogH: r.meanLogH, NH: r.nH}
 	}
 	return cells
 }
@@ -463,18 +512,43 @@ func Windows(ctx context.Context, db DB, o Options) (map[string][]Window, error)
 	return out, nil
 }
 
-// Durations are pooled event durations of treated units before or after treatment, with counts
-// (values rounded to 0.01 of the metric's unit), for Kaplan–Meier and the log-rank test.
+// Durations are event durations of treated units before or after treatment, with counts (values
+// rounded to 0.01 of the metric's unit), for Kaplan–Meier: one entry per (unit, value, censored).
 type Durations struct {
 	Value    []float64
 	Event    []bool // true when observed, false when censored
 	Count    []float64
+	Unit     []int // index into Units
 	NEvents  int64 // Σ Count
 	Censored int64
 }
 
-// Survival returns, per duration metric, the pooled pre and post durations (km.sql).
-func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (map[string][2]*Durations, error) {
+// Units lists the unit ids of a metric's durations (both windows); Durations.Unit indexes it.
+type Units struct {
+	IDs   []string
+	index map[string]int
+}
+
+func (u *Units) id(s string) int {
+	if i, ok := u.index[s]; ok {
+		return i
+	}
+	if u.index == nil {
+		u.index = map[string]int{}
+	}
+	u.index[s] = len(u.IDs)
+	u.IDs = append(u.IDs, s)
+	return u.index[s]
+}
+
+// SurvivalData is one duration metric's pre [0] and post [1] durations and their units.
+type SurvivalData struct {
+	Windows [2]*Durations
+	Units   Units
+}
+
+// Survival returns, per duration metric, the pre and post durations of every treated unit (km.sql).
+func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (map[string]*SurvivalData, error) {
 	p := o.params()
 	p["durations"] = durationMetrics
 	q, args, err := queries.BindNamed("km.sql", sqlText("km.sql"), p)
@@ -486,30 +560,34 @@ func Survival(ctx context.Context, db DB, o Options, durationMetrics []string) (
 		return nil, fmt.Errorf("metrics: durations: %w", err)
 	}
 	defer rows.Close()
-	out := map[string][2]*Durations{}
+	out := map[string]*SurvivalData{}
 	for rows.Next() {
-		var metric, win string
+		var metric, win, unit string
 		var v float64
 		var cens bool
 		var n int64
-		if err := rows.Scan(&metric, &win, &v, &cens, &n); err != nil {
+		if err := rows.Scan(&metric, &win, &unit, &v, &cens, &n); err != nil {
 			return nil, fmt.Errorf("metrics: durations: %w", err)
 		}
-		pair := out[metric]
+		sd := out[metric]
+		if sd == nil {
+			sd = &SurvivalData{}
+			out[metric] = sd
+		}
 		k := 0
 		if win == "post" {
 			k = 1
 		}
-		if pair[k] == nil {
-			pair[k] = &Durations{}
+		if sd.Windows[k] == nil {
+			sd.Windows[k] = &Durations{}
 		}
-		d := pair[k]
+		d := sd.Windows[k]
 		d.Value, d.Event, d.Count = append(d.Value, v), append(d.Event, !cens), append(d.Count, float64(n))
+		d.Unit = append(d.Unit, sd.Units.id(unit))
 		d.NEvents += n
 		if cens {
 			d.Censored += n
 		}
-		out[metric] = pair
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("metrics: durations: %w", err)

@@ -139,8 +139,17 @@ func TestPanels(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if s["dur"][0] == nil || s["dur"][0].NEvents != 3 || s["dur"][0].Censored != 1 || s["dur"][1].NEvents != 2 {
-			t.Errorf("survival: %+v %+v", s["dur"][0], s["dur"][1])
+		if sd := s["dur"]; sd == nil || sd.Windows[0] == nil || sd.Windows[0].NEvents != 3 || sd.Windows[0].Censored != 1 || sd.Windows[1].NEvents != 2 {
+			t.Errorf("survival: %+v", sd)
+		} else {
+			// Every duration carries its unit: the pre and post events of treated unit A.
+			for _, d := range sd.Windows {
+				for _, u := range d.Unit {
+					if sd.Units.IDs[u] != "A" {
+						t.Errorf("survival: duration of unit %q, want A", sd.Units.IDs[u])
+					}
+				}
+			}
 		}
 		if _, ok := s["prop"]; ok {
 			t.Errorf("survival for a proportion")

@@ -3,7 +3,8 @@
 -- param: metric (string): metric name, e.g. incident_resolve_hours
 -- param: period (string): reporting quarter, e.g. 2026-Q3
 --
--- rel_period < 0 are placebo periods before training: they should hover around zero.
+-- rel_period < 0 are placebo periods before training: they should hover around zero. The rows are
+-- those of the headline's population (analysis.dropouts).
 SELECT
     rel_period,
     round(estimate, 4)                  AS estimate,
@@ -15,4 +16,6 @@ SELECT
     array_to_string(flags, ',')         AS flags
 FROM estimates
 WHERE method = 'did' AND aggregation = 'event_time' AND metric = $metric AND period = $period
+  AND population IS NOT DISTINCT FROM (SELECT any_value(population) FROM estimates
+                                       WHERE headline AND metric = $metric AND period = $period)
 ORDER BY rel_period

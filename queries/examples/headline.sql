@@ -4,7 +4,9 @@
 --
 -- One row per metric: the estimate and its 95% interval on its scale (log for durations, share,
 -- rate), the change in percent with its interval in percent, p and Benjamini–Hochberg q, the
--- minimum detectable effect and flags.
+-- minimum detectable effect, the pre-trend test's p-value (or why it did not run) and flags. The
+-- headline rows are the configured population's (analysis.dropouts) on the metric's catalog
+-- outcome; rows written before migration 004 have no headline mark and count when they are did/simple.
 SELECT
     metric,
     scale,
@@ -19,7 +21,9 @@ SELECT
     n_treated_units,
     n_control_units,
     round(mde, 4)                       AS mde,
+    round(pretrend_p, 4)                AS pretrend_p,
+    pretrend_note,
     array_to_string(flags, ',')         AS flags
 FROM estimates
-WHERE method = 'did' AND aggregation = 'simple' AND period = $period
+WHERE coalesce(headline, method = 'did' AND aggregation = 'simple') AND period = $period
 ORDER BY q_value NULLS LAST, metric

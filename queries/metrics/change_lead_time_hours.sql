@@ -3,6 +3,8 @@
 -- kind: duration        -- duration | proportion | count
 -- better: lower
 -- unit: hours
+-- outcome: restricted_mean_log   -- DiD cell outcome: mean ln min(value, horizon); README "Censored durations"
+-- horizon: 240                   -- hours; events younger than this at the cut-off wait for the next analysis
 -- family: lead time
 -- source: github
 -- level: L4   -- L3 behaviour (how people work) | L4 impact (business outcome)

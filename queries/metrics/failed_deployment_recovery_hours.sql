@@ -3,6 +3,8 @@
 -- kind: duration        -- duration | proportion | count
 -- better: lower
 -- unit: hours
+-- outcome: restricted_mean_log   -- DiD cell outcome: mean ln min(value, horizon); README "Censored durations"
+-- horizon: 72                   -- hours; failures younger than this at the cut-off wait for the next analysis
 -- family: delivery (DORA)
 -- source: github, pagerduty
 -- level: L4

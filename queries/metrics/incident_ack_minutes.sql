@@ -3,6 +3,8 @@
 -- kind: duration        -- duration | proportion | count
 -- better: lower
 -- unit: minutes
+-- outcome: restricted_mean_log   -- DiD cell outcome: mean ln min(value, horizon); README "Censored durations"
+-- horizon: 30                   -- minutes; events younger than this at the cut-off wait for the next analysis
 -- family: resolution quality
 -- source: pagerduty
 -- level: L3   -- L3 behaviour (how people work) | L4 impact (business outcome)
