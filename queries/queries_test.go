@@ -35,10 +35,14 @@ func TestDefaultCatalog(t *testing.T) {
 		if want[m.Name] != m.Family {
 			t.Errorf("%s: family %q, want %q", m.Name, m.Family, want[m.Name])
 		}
-		// Kirkpatrick/Phillips level: how people work (L3) for the three behaviours, outcomes (L4) otherwise.
+		// Kirkpatrick/Phillips level: how people work (L3) for the three behaviours, what they
+		// learned (L2) for assessments, outcomes (L4) otherwise.
 		wantLevel := LevelImpact
-		if m.Name == "incident_ack_minutes" || m.Name == "incident_reassigned" || m.Name == "pr_change_request_rounds" {
+		switch m.Name {
+		case "incident_ack_minutes", "incident_reassigned", "pr_change_request_rounds":
 			wantLevel = LevelBehaviour
+		case "assessment_score":
+			wantLevel = LevelLearning
 		}
 		if m.Level != wantLevel {
 			t.Errorf("%s: level %q, want %q", m.Name, m.Level, wantLevel)

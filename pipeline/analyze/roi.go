@@ -15,8 +15,8 @@ import (
 	"github.com/trainimpact/trainimpact/reports/stats"
 )
 
-//go:embed roi_resolved.sql
-var roiResolvedSQL string
+//go:embed roi_baseline.sql
+var roiBaselineSQL string
 
 //go:embed roi_enrolled.sql
 var roiEnrolledSQL string
@@ -144,21 +144,26 @@ func (r *roiParts) annualVolume(cutoff time.Time, kind string) float64 {
 	return v * periodsPerYear(kind)
 }
 
-// durationBaseline returns the treated units' arithmetic mean untreated duration of metric m: the
-// mean of the resolved events' values over r.pre, the DiD's cells before treatment of the estimated
-// cohorts (roi_resolved.sql). It follows the DiD's outcome, today the resolved items.
-func durationBaseline(ctx context.Context, db metrics.DB, m string, r *roiParts, a config.Analysis, cutoff time.Time) (float64, error) {
+// durationBaseline returns the treated units' arithmetic mean untreated duration of metric m over
+// r.pre, the DiD's cells before treatment of the estimated cohorts, on the DiD's own outcome
+// (roi_baseline.sql): with outcome restricted_mean_log the restricted mean E[min(T, h)] (open items
+// counting at h), else the mean of the resolved items.
+func durationBaseline(ctx context.Context, db metrics.DB, m queries.Metric, r *roiParts, a config.Analysis, cutoff time.Time) (float64, error) {
 	if r == nil || len(r.pre) == 0 {
 		return math.NaN(), nil
 	}
-	q, args, err := queries.BindNamed("roi_resolved.sql", roiResolvedSQL, map[string]any{"metric": m, "unit_type": a.Unit,
-		"period": a.Period, "cutoff": cutoff.UTC()})
+	p := map[string]any{"metric": m.Name, "unit_type": a.Unit, "period": a.Period, "cutoff": cutoff.UTC(),
+		"horizon": nil, "horizon_seconds": nil}
+	if h, ok := metrics.HorizonOf(m); ok {
+		p["horizon"], p["horizon_seconds"] = h.Value, h.Seconds
+	}
+	q, args, err := queries.BindNamed("roi_baseline.sql", roiBaselineSQL, p)
 	if err != nil {
 		return 0, err
 	}
 	rows, err := db.Query(ctx, q, args...)
 	if err != nil {
-		return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m, err)
+		return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m.Name, err)
 	}
 	defer rows.Close()
 	var n, total float64
@@ -167,7 +172,7 @@ func durationBaseline(ctx context.Context, db metrics.DB, m string, r *roiParts,
 		var cn int64
 		var ct float64
 		if err := rows.Scan(&c.unit, &c.period, &cn, &ct); err != nil {
-			return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m, err)
+			return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m.Name, err)
 		}
 		if r.pre[c] {
 			n += float64(cn)
@@ -175,7 +180,7 @@ func durationBaseline(ctx context.Context, db metrics.DB, m string, r *roiParts,
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m, err)
+		return 0, fmt.Errorf("analyze: roi baseline of %s: %w", m.Name, err)
 	}
 	if n == 0 {
 		return math.NaN(), nil
@@ -253,7 +258,7 @@ func addROI(ctx context.Context, db metrics.DB, cat *queries.Catalog, cfg *confi
 		}
 		if ok && !math.IsNaN(in.Estimate) {
 			if m.Kind == queries.KindDuration {
-				b, err := durationBaseline(ctx, db, m.Name, parts, a, cutoff)
+				b, err := durationBaseline(ctx, db, m, parts, a, cutoff)
 				if err != nil {
 					return err
 				}

@@ -19,8 +19,10 @@ import (
 
 // handBenefitSQL recomputes incident_resolve_hours' benefit from the warehouse, independently of
 // the Go code: the treated teams' first treated month g (the first whole month starting after
-// treated_at + 30 days of washout), their arithmetic mean resolved duration before the month of
-// treated_at (baseline; the months from it to g are the washout, in neither period of the DiD),
+// treated_at + 30 days of washout), their arithmetic mean restricted duration min(T, 48 h) before
+// the month of treated_at, over the incidents at least 48 h old at the cut-off, an open one counting
+// at 48 h (the catalog's outcome restricted_mean_log, horizon 48; baseline; the months from
+// treated_month to g are the washout, in neither period of the DiD),
 // their events from g to the cut-off per month observed, × 12 (annual volume), and the headline
 // DiD estimate from the estimates table. benefit = −baseline·(exp(θ) − 1) × volume × value.
 const handBenefitSQL = `
@@ -33,7 +35,10 @@ ev AS (
     SELECT m.*, g.g, g.treated_month FROM metric_events m JOIN g ON g.unit_id = m.team_id
     WHERE m.metric = 'incident_resolve_hours' AND m.occurred_at < TIMESTAMPTZ '2026-01-01 00:00:00+00'
 ),
-base AS (SELECT avg(value) AS baseline FROM ev WHERE occurred_at < treated_month AND NOT censored AND value IS NOT NULL),
+base AS (SELECT avg(least(value, 48)) AS baseline FROM ev
+         WHERE occurred_at < treated_month AND value IS NOT NULL
+           AND occurred_at <= TIMESTAMPTZ '2026-01-01 00:00:00+00' - INTERVAL 48 HOUR
+           AND (NOT censored OR value >= 48)),
 vol AS (
     SELECT 12 * sum(n / months) AS volume FROM (
         SELECT team_id, count(*) FILTER (WHERE occurred_at >= g) AS n,
@@ -41,7 +46,7 @@ vol AS (
         FROM ev WHERE value IS NOT NULL GROUP BY team_id)
 ),
 est AS (SELECT estimate FROM estimates WHERE period = '2025-Q4' AND metric = 'incident_resolve_hours'
-        AND method = 'did' AND aggregation = 'simple')
+        AND method = 'did' AND aggregation = 'simple' AND headline)
 SELECT baseline, volume, estimate, -baseline * (exp(estimate) - 1) * volume * $1 AS benefit FROM base, vol, est`
 
 // TestROIFromWarehouse checks the ROI against the warehouse: one metric's benefit recomputed by
