@@ -82,6 +82,9 @@ func (p Params) withDefaults() Params {
 	if p.Scale <= 0 {
 		p.Scale = 1
 	}
+	if p.TeamSize <= 0 {
+		p.TeamSize = 8
+	}
 	return p
 }
 
@@ -233,7 +236,7 @@ var teamSuffixes = []string{"", "core", "edge", "apps", "tools", "ops", "labs", 
 // teams creates teams with their Jira projects, repos, services and policies.
 func (g *gen) teams(r *rand.Rand) {
 	o := g.o
-	nt := g.p.People / 8
+	nt := g.p.People / g.p.TeamSize
 	if nt < 3 {
 		nt = 3
 	}

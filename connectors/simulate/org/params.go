@@ -87,6 +87,9 @@ type Params struct {
 	NoSeasonality bool
 	// Scale multiplies activity volume (events per person); default 1.
 	Scale float64
+	// TeamSize is the number of employees per team (default 8): People/TeamSize teams (at least
+	// 3). Smaller teams give more teams — more units for the analysis — at the same volume.
+	TeamSize int
 }
 
 // Seasonality multiplies durations by calendar month (index 0 = January): the
