@@ -3,11 +3,11 @@ package main
 import (
 	"fmt"
 	"math"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/demo"
 )
@@ -29,16 +29,17 @@ func newCmdDemo(f *Factory) *cobra.Command {
 		Long: `demo generates an organisation with a known training effect, serves it over the real PagerDuty,
 Jira and GitHub APIs on loopback (with mild faults), syncs it through the real connectors, imports
 its people files, analyses the last full quarter and writes a DuckDB file into --out. It then
-prints the estimated effect per metric beside the naive before/after and the planted truth.`,
+prints the estimated effect per metric beside the naive before/after and the planted truth.
+
+Sizes (--size):
+` + demo.SizeHelp(),
 		Example: `  $ trainimpact demo
   $ trainimpact demo --size small --effect 0      # a placebo organisation: nothing should be significant
   $ trainimpact demo --out /tmp/demo --seed 7 --faults=false`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sizes := map[string]org.Size{"small": org.Small, "medium": org.Medium, "large": org.Large}
-			size, ok := sizes[opts.Size]
-			if !ok {
-				return flagErrorf("--size %q: want small, medium or large", opts.Size)
+			if _, err := demo.SizeParams(opts.Size); err != nil {
+				return flagErrorf("--size: %w", err)
 			}
 			if opts.Effect <= -1 || opts.Effect >= 1 {
 				return flagErrorf("--effect %v: want a relative effect between -1 and 1 (e.g. -0.2 for 20%% better)", opts.Effect)
@@ -50,7 +51,7 @@ prints the estimated effect per metric beside the naive before/after and the pla
 					f.Logger().Info(name)
 				}
 			}
-			res, err := demo.Run(cmd.Context(), demo.Options{Out: opts.Out, Size: size, Seed: opts.Seed, Effect: opts.Effect,
+			res, err := demo.Run(cmd.Context(), demo.Options{Out: opts.Out, Preset: opts.Size, Seed: opts.Seed, Effect: opts.Effect,
 				Faults: opts.Faults, Logger: f.Logger(), Step: step, Progress: f.progress()})
 			f.endProgress()
 			if err != nil {
@@ -60,7 +61,7 @@ prints the estimated effect per metric beside the naive before/after and the pla
 		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "trainimpact-demo", "folder to write into (only an empty or earlier demo folder is overwritten)")
-	cmd.Flags().StringVar(&opts.Size, "size", "medium", "organisation size: small, medium or large")
+	cmd.Flags().StringVar(&opts.Size, "size", demo.DefaultSize, "organisation size: "+strings.Join(demo.SizeNames(), ", ")+" (see above)")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed of the organisation and the analysis")
 	cmd.Flags().Float64Var(&opts.Effect, "effect", -0.2, "planted relative effect of training on every metric (0 allowed)")
 	cmd.Flags().BoolVar(&opts.Faults, "faults", true, "inject mild API faults (429s, 5xx, dropped connections)")

@@ -71,7 +71,7 @@ Exit codes: 0 success; 1 failed (nothing published); 2 bad usage, config or inpu
 		newCmdSchema(f),
 		newCmdStatus(f),
 		newCmdVersion(f),
-		newCmdDemo(f),
+		newCmdDemo(f), newCmdSimulate(f),
 		newCmdQuery(f),
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),

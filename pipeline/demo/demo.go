@@ -35,8 +35,12 @@ var ErrNotDemoFolder = errors.New("demo: output folder is not empty and not an e
 type Options struct {
 	// Out is the folder to write into (default ./trainimpact-demo).
 	Out string
-	// Size of the simulated organisation.
+	// Preset names the organisation's shape (see SizeParams; "" = DefaultSize).
+	Preset string
+	// Size, when not org.SizeCustom, is one of org's preset sizes, used instead of Preset.
 	Size org.Size
+	// Params, when set, shape the organisation instead of Preset and Size (studies, benchmarks).
+	Params *org.Params
 	// Seed of the organisation and of the analysis.
 	Seed uint64
 	// Effect is the planted relative effect for every metric (-0.2 = 20% better; 0 allowed).
@@ -64,6 +68,8 @@ type Result struct {
 	Analysis                   *analyze.Result
 	Findings                   []Finding
 	Requests                   int64
+	// RequestsByAPI counts the API requests per source (pagerduty, jira, github).
+	RequestsByAPI map[string]int64
 	Duration                   time.Duration
 }
 
@@ -89,17 +95,6 @@ func PrepareFolder(out string) error {
 	return nil
 }
 
-// secrets are the simulator's credentials, handed to the config loader in place of the
-// environment; they exist only in this process.
-func secrets() map[string]string {
-	return map[string]string{
-		"DEMO_PAGERDUTY_TOKEN": simulate.DefaultPagerDutyToken,
-		"DEMO_JIRA_EMAIL":      simulate.DefaultJiraEmail,
-		"DEMO_JIRA_TOKEN":      simulate.DefaultJiraToken,
-		"DEMO_GITHUB_TOKEN":    simulate.DefaultGitHubToken,
-	}
-}
-
 // configYAML is the demo's trainimpact.yaml, pointing at the simulator.
 func configYAML(srv *simulate.Server, o *org.Org, seed uint64) string {
 	var projects []string
@@ -107,26 +102,28 @@ func configYAML(srv *simulate.Server, o *org.Org, seed uint64) string {
 		projects = append(projects, p.Key)
 	}
 	since := o.Now.AddDate(0, -o.Params.HistoryMonths, 0).Format(time.DateOnly)
-	return fmt.Sprintf(`# Written by trainimpact demo: the sources point at a simulated organisation that existed only
-# while the demo ran. Copy the analysis and roi blocks into your own trainimpact.yaml.
+	return fmt.Sprintf(`# Written by trainimpact demo or simulate: the sources point at a simulated organisation on
+# loopback, which exists only while that command runs. The token variables (%s, %s,
+# %s, %s) hold its fixed test credentials, which trainimpact simulate prints.
+# Copy the analysis and roi blocks into your own trainimpact.yaml.
 warehouse: ./impact.duckdb
 state_dir: ./.trainimpact
 sources:
   pagerduty:
     base_url: %s
-    token_env: DEMO_PAGERDUTY_TOKEN
+    token_env: %s
     since: %s
   jira:
     base_url: %s
     deployment: cloud
-    email_env: DEMO_JIRA_EMAIL
-    token_env: DEMO_JIRA_TOKEN
+    email_env: %s
+    token_env: %s
     jql: "project in (%s)"
     escalation_labels: [escalated]
     since: %s
   github:
     base_url: %s
-    token_env: DEMO_GITHUB_TOKEN
+    token_env: %s
     orgs: [%s]
     production_environments: [production]
     since: %s
@@ -143,13 +140,9 @@ roi:
   values: {incident_resolve_hours: 150, incident_escalated: 400, ticket_reopened: 300, pr_lead_time_hours: 120}
 report:
   out_dir: ./reports
-`, srv.PagerDutyURL(), since, srv.JiraURL(), strings.Join(projects, ", "), since, srv.GitHubURL(), o.GitHubOwner, since, seed)
-}
-
-// mildFaults are the faults the demo switches on: roughly one request in ten misbehaves.
-func mildFaults() simulate.Faults {
-	return simulate.Faults{TooManyRequests: 41, ServerError: 53, BadGateway: 67, Drop: 97, GitHubSecondary: 71,
-		RetryAfter: time.Millisecond}
+`, EnvPagerDutyToken, EnvJiraEmail, EnvJiraToken, EnvGitHubToken,
+		srv.PagerDutyURL(), EnvPagerDutyToken, since, srv.JiraURL(), EnvJiraEmail, EnvJiraToken, strings.Join(projects, ", "), since,
+		srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, seed)
 }
 
 // Run executes the demo.
@@ -166,42 +159,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Out == "" {
 		opts.Out = "trainimpact-demo"
 	}
-	if err := PrepareFolder(opts.Out); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(opts.Out, Marker), []byte("written by trainimpact demo; the demo may clear this folder\n"), 0o644); err != nil {
-		return nil, err
-	}
-
-	step("generating the organisation")
-	eff := org.Effects{IncidentResolve: opts.Effect, IncidentAck: opts.Effect, IncidentEscalated: opts.Effect,
-		TicketReopened: opts.Effect, TicketResolve: opts.Effect, PRLeadTime: opts.Effect, ChangeLeadTime: opts.Effect}
-	o := org.Generate(org.Params{Seed: opts.Seed, Size: opts.Size, Effects: &eff})
-
-	step("starting the simulated APIs")
-	// The simulated GitHub advertises a quota the demo cannot exhaust: against the default 5,000
-	// requests an hour the connector would (rightly) pace itself for hours.
-	sopts := simulate.Options{GitHubRateLimit: 1 << 30}
-	if opts.Faults {
-		sopts.Faults = mildFaults()
-	}
-	srv, err := simulate.Start(ctx, o, sopts)
+	params, err := SizeParams(opts.Preset)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
-	now := srv.Now()
-	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth(), Org: o, Faults: opts.Faults}
-
-	if err := writeInputs(opts.Out, o, now, res.Truth); err != nil {
+	if opts.Size != org.SizeCustom {
+		params = org.Params{Size: opts.Size}
+	}
+	if opts.Params != nil {
+		params = *opts.Params
+	}
+	step("generating the organisation and starting the simulated APIs")
+	sim, err := StartSim(ctx, SimOptions{Out: opts.Out, Params: params, Seed: opts.Seed, Effect: opts.Effect, Faults: opts.Faults})
+	if err != nil {
 		return nil, err
 	}
-	res.ConfigPath = filepath.Join(opts.Out, "trainimpact.yaml")
-	if err := os.WriteFile(res.ConfigPath, []byte(configYAML(srv, o, opts.Seed)), 0o644); err != nil {
-		return nil, err
-	}
-	env := secrets()
-	cfg, err := config.Load(res.ConfigPath, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	defer sim.Close()
+	srv := sim.Server
+	res := &Result{Out: opts.Out, Now: srv.Now(), Truth: sim.Truth, Org: sim.Org, Faults: opts.Faults, ConfigPath: sim.ConfigPath}
+	cfg, err := config.Load(res.ConfigPath, sim.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +191,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if ferr := s.Finish(ctx, err, ""); err == nil {
 		err = ferr
 	}
-	res.Requests = srv.Requests().Total
+	rs := srv.Requests()
+	res.Requests, res.RequestsByAPI = rs.Total, rs.ByAPI
 	res.Duration = time.Since(start)
 	return res, err
 }

@@ -85,6 +85,14 @@ func (p Params) withDefaults() Params {
 	if p.TeamSize <= 0 {
 		p.TeamSize = 8
 	}
+	for _, v := range []*float64{&p.IncidentScale, &p.TicketScale, &p.PRScale} {
+		if *v <= 0 {
+			*v = 1
+		}
+	}
+	if p.DeployIntervalHours <= 0 {
+		p.DeployIntervalHours = deployMedianHours
+	}
 	return p
 }
 
