@@ -70,7 +70,7 @@ type Result struct {
 	Requests                   int64
 	// RequestsByAPI counts the API requests per source (pagerduty, jira, github).
 	RequestsByAPI map[string]int64
-	Duration                   time.Duration
+	Duration      time.Duration
 }
 
 // PrepareFolder makes sure out is empty or an earlier demo folder, then clears it.
