@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -94,7 +96,12 @@ func printDemo(f *Factory, res *demo.Result) error {
 		fmt.Fprintln(out, "An interval of a share or rate stops at -100% (none left) or at a share of 100%: the estimate's")
 		fmt.Fprintln(out, "interval reaches past what is possible (ci_low and ci_high in the estimates table keep it whole).")
 	}
-	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
+	fmt.Fprintf(out, "\nThe DuckDB file: %s\n", res.Warehouse)
+	if n, err := dirSize(res.Out); err == nil {
+		fmt.Fprintf(out, "The folder %s holds %.0f MB: the published warehouse, the working database in .trainimpact/\n"+
+			"(about the same size), the config, the people files and truth.json. Delete it when done.\n", res.Out, float64(n)/1e6)
+	}
+	fmt.Fprintln(out, "Try (after go install ./cmd/trainimpact):")
 	db := res.Warehouse
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, scale, round(estimate, 3) as estimate, round(ci_low, 3) as ci_low, round(ci_high, 3) as ci_high, round(relative_change, 3) as relative_change, round(q_value, 3) as q from estimates where aggregation in ('simple', 'overall') order by metric, method\"\n", db)
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select team_id, count(*) as incidents, round(median(value), 1) as median_hours from metric_events where metric = 'incident_resolve_hours' group by all order by incidents desc limit 10\"\n", db)
@@ -146,4 +153,23 @@ func interval(e models.Estimate) (text string, cut bool) {
 		lo, hi = bound(lo*k), bound(hi*k)
 	}
 	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi)), cut
+}
+
+// dirSize returns the bytes of the files under dir.
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n, err
 }

@@ -20,7 +20,7 @@ import (
 //	POST /admin/down?source=S[&mode=M]         take source S (pagerduty, jira, github) down;
 //	                                           M = unavailable (503, the default) or unauthorized (401)
 //	POST /admin/up?source=S                    bring it back (source=all: every source)
-//	POST /admin/faults?preset=P                P = off, mild (about one request in twelve) or all
+//	POST /admin/faults?preset=P                P = off, mild (about one request in forty) or all
 //
 // They answer JSON; they are neither counted nor faulted, and they answer only requests from a
 // loopback address (the server listens on loopback only anyway).
@@ -32,11 +32,11 @@ var ErrNotLoopback = errors.New("simulate: the simulator listens on loopback onl
 // MaxAdvanceDays bounds one /admin/advance step.
 const MaxAdvanceDays = 366
 
-// MildFaults returns the faults of the demo: roughly one request in twelve misbehaves (429s, 5xx,
-// dropped connections, GitHub secondary rate limits) with a short Retry-After, so a retrying
-// client always gets through.
+// MildFaults returns the faults of the demo and of simulate: about one request in forty misbehaves
+// (429s, 5xx, dropped connections, GitHub secondary rate limits) with a short Retry-After, so a
+// retrying client always gets through and the retries cost little time.
 func MildFaults() Faults {
-	return Faults{TooManyRequests: 41, ServerError: 53, BadGateway: 67, Drop: 97, GitHubSecondary: 71,
+	return Faults{TooManyRequests: 151, ServerError: 173, BadGateway: 197, Drop: 229, GitHubSecondary: 211,
 		RetryAfter: time.Millisecond}
 }
 
