@@ -42,8 +42,7 @@ trainimpact.yaml pointing at it, teams.csv, cohorts.csv, identities.csv and the 
 
 The simulator's clock starts at this machine's time plus --clock-offset; its organisation has
 18 to 24 months of history before that (see the sizes) and 6 months of future that advancing the
-clock reveals. Rehearse
-an operator's day against it with the admin endpoints (loopback only):
+clock reveals. Rehearse an operator's day against it with the admin endpoints (loopback only):
 
   GET  /admin/status                        the simulator's now, requests served, sources down
   POST /admin/advance?days=N (or hours=N)   move the clock forward: new and changed records appear
@@ -69,7 +68,7 @@ Sizes (--size):
 		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "trainimpact-sim", "folder to write the project into (only an empty or earlier demo/simulate folder is overwritten)")
-	cmd.Flags().StringVar(&opts.Size, "size", demo.DefaultSize, "organisation size: "+strings.Join(demo.SizeNames(), ", ")+" (see above)")
+	cmd.Flags().StringVar(&opts.Size, "size", "small", "organisation size: "+strings.Join(demo.SizeNames(), ", ")+" (see above; small syncs in seconds)")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed of the organisation and the analysis")
 	cmd.Flags().Float64Var(&opts.Effect, "effect", -0.2, "planted relative effect of training on every metric (0 allowed)")
 	cmd.Flags().BoolVar(&opts.Faults, "faults", true, "inject mild API faults (429s, 5xx, dropped connections)")
