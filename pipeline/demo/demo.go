@@ -41,6 +41,8 @@ type Options struct {
 	Size org.Size
 	// Params, when set, shape the organisation instead of Preset and Size (studies, benchmarks).
 	Params *org.Params
+	// AnalysisPeriod is analysis.period in the demo's config ("" = month).
+	AnalysisPeriod string
 	// Seed of the organisation and of the analysis.
 	Seed uint64
 	// Effect is the planted relative effect for every metric (-0.2 = 20% better; 0 allowed).
@@ -96,7 +98,10 @@ func PrepareFolder(out string) error {
 }
 
 // configYAML is the demo's trainimpact.yaml, pointing at the simulator.
-func configYAML(srv *simulate.Server, o *org.Org, seed uint64) string {
+func configYAML(srv *simulate.Server, o *org.Org, seed uint64, period string) string {
+	if period == "" {
+		period = "month"
+	}
 	var projects []string
 	for _, p := range o.Projects {
 		projects = append(projects, p.Key)
@@ -133,6 +138,7 @@ people:
   identities: identities.csv
 analysis:
   seed: %d
+  period: %s
   bootstrap: 499
 roi:
   currency: USD
@@ -142,7 +148,7 @@ report:
   out_dir: ./reports
 `, EnvPagerDutyToken, EnvJiraEmail, EnvJiraToken, EnvGitHubToken,
 		srv.PagerDutyURL(), EnvPagerDutyToken, since, srv.JiraURL(), EnvJiraEmail, EnvJiraToken, strings.Join(projects, ", "), since,
-		srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, seed)
+		srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, seed, period)
 }
 
 // Run executes the demo.
@@ -170,7 +176,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		params = *opts.Params
 	}
 	step("generating the organisation and starting the simulated APIs")
-	sim, err := StartSim(ctx, SimOptions{Out: opts.Out, Params: params, Seed: opts.Seed, Effect: opts.Effect, Faults: opts.Faults})
+	sim, err := StartSim(ctx, SimOptions{Out: opts.Out, Params: params, Seed: opts.Seed, Effect: opts.Effect, Faults: opts.Faults,
+		AnalysisPeriod: opts.AnalysisPeriod})
 	if err != nil {
 		return nil, err
 	}

@@ -94,6 +94,8 @@ type SimOptions struct {
 	Addr string
 	// Admin mounts the simulator's /admin/ endpoints (simulate.AdminPrefix).
 	Admin bool
+	// AnalysisPeriod is analysis.period in the written config ("" = the default, month).
+	AnalysisPeriod string
 }
 
 // Sim is a running simulated organisation with a ready project folder: trainimpact.yaml pointing at
@@ -153,7 +155,7 @@ func StartSim(ctx context.Context, opts SimOptions) (*Sim, error) {
 		srv.Close()
 		return nil, err
 	}
-	if err := os.WriteFile(sim.ConfigPath, []byte(configYAML(srv, o, opts.Seed)), 0o644); err != nil {
+	if err := os.WriteFile(sim.ConfigPath, []byte(configYAML(srv, o, opts.Seed, opts.AnalysisPeriod)), 0o644); err != nil {
 		srv.Close()
 		return nil, fmt.Errorf("demo: %w", err)
 	}
