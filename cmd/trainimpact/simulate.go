@@ -122,18 +122,29 @@ func printSimulate(f *Factory, sim *demo.Sim, opts *SimulateOptions) {
 	for _, e := range sim.Exports() {
 		fmt.Fprintln(out, "  "+e)
 	}
-	fmt.Fprintf(out, `
-Then rehearse:
-  cd %s
-  trainimpact doctor
-  trainimpact import && trainimpact sync                    # the first sync
-  curl -X POST '%s/admin/advance?days=30'                   # 30 days pass: new records appear
-  trainimpact sync                                          # incremental
-  curl -X POST '%s/admin/down?source=github'                # GitHub answers 503 (mode=unauthorized: 401)
-  trainimpact sync; echo "exit $?"                          # 3: partial, nothing published
-  curl -X POST '%s/admin/up?source=all'
-  trainimpact sync & sleep 1; trainimpact sync; echo "exit $?"   # 4: the first holds the lock
-  trainimpact analyze && trainimpact status
-Stop the simulator with Ctrl-C.
-`, sim.Out, url, url, url)
+	steps := [][2]string{
+		{"cd " + sim.Out, ""},
+		{"trainimpact doctor", ""},
+		{"trainimpact import && trainimpact sync", "the first sync"},
+		{"curl -X POST '" + url + "/admin/advance?days=30'", "30 days pass: new records appear"},
+		{"trainimpact sync", "incremental"},
+		{"curl -X POST '" + url + "/admin/down?source=github'", "GitHub answers 503 (&mode=unauthorized: 401)"},
+		{`trainimpact sync; echo "exit $?"`, "3: partial, nothing published"},
+		{"curl -X POST '" + url + "/admin/up?source=all'", ""},
+		{`trainimpact sync & sleep 1; trainimpact sync; echo "exit $?"`, "4: the first holds the lock"},
+		{"trainimpact analyze && trainimpact status", ""},
+	}
+	width := 0
+	for _, st := range steps {
+		width = max(width, len(st[0]))
+	}
+	fmt.Fprintln(out, "\nThen rehearse:")
+	for _, st := range steps {
+		if st[1] == "" {
+			fmt.Fprintf(out, "  %s\n", st[0])
+		} else {
+			fmt.Fprintf(out, "  %-*s  # %s\n", width, st[0], st[1])
+		}
+	}
+	fmt.Fprintln(out, "Stop the simulator with Ctrl-C.")
 }
