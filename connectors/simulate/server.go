@@ -24,6 +24,12 @@
 // The organisation holds the full timeline of every record; the server's
 // clock starts at org.Now and Advance moves it forward, so records created
 // in between appear and existing ones change (see package org).
+//
+// # Rehearsals
+//
+// With Options.Admin the server also answers loopback admin endpoints under /admin/ (advance the
+// clock, take a source down with TakeDown, switch fault presets; see admin.go), which
+// `trainimpact simulate` offers to operators.
 package simulate
 
 import (

@@ -2,7 +2,9 @@
 // organisation, serves it over the real PagerDuty, Jira and GitHub APIs on loopback (with mild
 // faults), syncs it through the real connectors and client libraries, imports the people files,
 // resolves identities, analyses the last full quarter and publishes a DuckDB file — all inside a
-// fresh folder — and returns the headline findings beside the planted truth.
+// fresh folder — and returns the headline findings beside the planted truth. StartSim, the same
+// machinery without the pipeline, keeps a simulated organisation and its project folder ready for
+// `trainimpact simulate` and for tests that drive the commands against it.
 package demo
 
 import (
