@@ -28,8 +28,8 @@ var sizes = map[string]struct {
 	"small": {org.Params{Size: org.Small}, "60 people in 7 teams, 18 months (unit tests; too small to find anything)"},
 	"standard": {org.Params{People: 800, HistoryMonths: 24, IncidentScale: 1.5, PRScale: 0.2, DeployIntervalHours: 240},
 		"800 people in 100 teams of 8, 24 months; many incidents and tickets, few pull requests and deployments (the default)"},
-	"medium": {org.Params{Size: org.Medium}, "300 people in 37 teams of 8, 18 months (the earlier default; about twice the API traffic)"},
-	"large":  {org.Params{Size: org.Large}, "2,000 people in 250 teams of 8, 18 months (slow: many minutes)"},
+	"medium": {org.Params{Size: org.Medium}, "300 people in 37 teams of 8, 18 months (the earlier default: more API requests, less power)"},
+	"large":  {org.Params{Size: org.Large}, "2,000 people in 250 teams of 8, 18 months (the benchmarks' size; far slower)"},
 }
 
 // ErrUnknownSize reports a --size that is not a preset.
