@@ -2,12 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
-	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/demo"
@@ -30,16 +32,17 @@ func newCmdDemo(f *Factory) *cobra.Command {
 		Long: `demo generates an organisation with a known training effect, serves it over the real PagerDuty,
 Jira and GitHub APIs on loopback (with mild faults), syncs it through the real connectors, imports
 its people files, analyses the last full quarter and writes a DuckDB file into --out. It then
-prints the estimated effect per metric beside the naive before/after and the planted truth.`,
+prints the estimated effect per metric beside the naive before/after and the planted truth.
+
+Sizes (--size):
+` + demo.SizeHelp(),
 		Example: `  $ trainimpact demo
   $ trainimpact demo --size small --effect 0      # a placebo organisation: nothing should be significant
   $ trainimpact demo --out /tmp/demo --seed 7 --faults=false`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sizes := map[string]org.Size{"small": org.Small, "medium": org.Medium, "large": org.Large}
-			size, ok := sizes[opts.Size]
-			if !ok {
-				return flagErrorf("--size %q: want small, medium or large", opts.Size)
+			if _, err := demo.SizeParams(opts.Size); err != nil {
+				return flagErrorf("--size: %w", err)
 			}
 			if opts.Effect <= -1 || opts.Effect >= 1 {
 				return flagErrorf("--effect %v: want a relative effect between -1 and 1 (e.g. -0.2 for 20%% better)", opts.Effect)
@@ -51,7 +54,7 @@ prints the estimated effect per metric beside the naive before/after and the pla
 					f.Logger().Info(name)
 				}
 			}
-			res, err := demo.Run(cmd.Context(), demo.Options{Out: opts.Out, Size: size, Seed: opts.Seed, Effect: opts.Effect,
+			res, err := demo.Run(cmd.Context(), demo.Options{Out: opts.Out, Preset: opts.Size, Seed: opts.Seed, Effect: opts.Effect,
 				Faults: opts.Faults, Logger: f.Logger(), Step: step, Progress: f.progress()})
 			f.endProgress()
 			if err != nil {
@@ -61,7 +64,7 @@ prints the estimated effect per metric beside the naive before/after and the pla
 		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "trainimpact-demo", "folder to write into (only an empty or earlier demo folder is overwritten)")
-	cmd.Flags().StringVar(&opts.Size, "size", "medium", "organisation size: small, medium or large")
+	cmd.Flags().StringVar(&opts.Size, "size", demo.DefaultSize, "organisation size: "+strings.Join(demo.SizeNames(), ", ")+" (see above)")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed of the organisation and the analysis")
 	cmd.Flags().Float64Var(&opts.Effect, "effect", -0.2, "planted relative effect of training on every metric (0 allowed)")
 	cmd.Flags().BoolVar(&opts.Faults, "faults", true, "inject mild API faults (429s, 5xx, dropped connections)")
@@ -71,6 +74,19 @@ prints the estimated effect per metric beside the naive before/after and the pla
 // printDemo prints the findings and what to try next.
 func printDemo(f *Factory, res *demo.Result) error {
 	out := f.IO.Out
+	if r := res.Report; r != nil {
+		main := r.HTML
+		if main == "" {
+			main = r.Markdown
+		}
+		fmt.Fprintf(out, "Report: %s\n", main)
+		if r.PDF != "" {
+			fmt.Fprintf(out, "        %s\n", r.PDF)
+		}
+	}
+	if res.ReportNote != "" {
+		fmt.Fprintf(out, "Note: %s\n", res.ReportNote)
+	}
 	fmt.Fprintf(out, "\nSimulated organisation: %d incidents, %d tickets, %d pull requests, %d deployments synced over HTTP\n",
 		res.Truth.Counts.Incidents, res.Truth.Counts.Tickets, res.Truth.Counts.PullRequests, res.Truth.Counts.Deployments)
 	fmt.Fprintf(out, "(%d API requests, faults %s; identities: %d of %d accounts matched)\n",
@@ -97,7 +113,12 @@ func printDemo(f *Factory, res *demo.Result) error {
 	if res.Analysis != nil {
 		writeROI(out, res.Analysis) // roi_print.go
 	}
-	fmt.Fprintf(out, "\nThe DuckDB file: %s\nTry:\n", res.Warehouse)
+	fmt.Fprintf(out, "\nThe DuckDB file: %s\n", res.Warehouse)
+	if n, err := dirSize(res.Out); err == nil {
+		fmt.Fprintf(out, "The folder %s holds %.0f MB: the published warehouse, the working database in .trainimpact/\n"+
+			"(about the same size), the config, the people files and truth.json. Delete it when done.\n", res.Out, float64(n)/1e6)
+	}
+	fmt.Fprintln(out, "Try (after go install ./cmd/trainimpact):")
 	db := res.Warehouse
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select metric, method, scale, round(estimate, 3) as estimate, round(ci_low, 3) as ci_low, round(ci_high, 3) as ci_high, round(relative_change, 3) as relative_change, round(q_value, 3) as q from estimates where aggregation in ('simple', 'overall') order by metric, method\"\n", db)
 	fmt.Fprintf(out, "  trainimpact sql --db %s \"select team_id, count(*) as incidents, round(median(value), 1) as median_hours from metric_events where metric = 'incident_resolve_hours' group by all order by incidents desc limit 10\"\n", db)
@@ -135,4 +156,23 @@ func interval(e models.Estimate) (text string, cut bool) {
 		return "—", false
 	}
 	return fmt.Sprintf("[%s, %s]", pct(lo), pct(hi)), cut
+}
+
+// dirSize returns the bytes of the files under dir.
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n, err
 }

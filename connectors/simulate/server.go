@@ -24,6 +24,12 @@
 // The organisation holds the full timeline of every record; the server's
 // clock starts at org.Now and Advance moves it forward, so records created
 // in between appear and existing ones change (see package org).
+//
+// # Rehearsals
+//
+// With Options.Admin the server also answers loopback admin endpoints under /admin/ (advance the
+// clock, take a source down with TakeDown, switch fault presets; see admin.go), which
+// `trainimpact simulate` offers to operators.
 package simulate
 
 import (
@@ -92,6 +98,11 @@ type Options struct {
 	GitHubRateLimit int
 	// Handlers override the API constructors (tests).
 	Handlers Handlers
+	// Addr is the listening address, default "127.0.0.1:0" (a free port); it must be a loopback
+	// address (see admin.go).
+	Addr string
+	// Admin mounts the loopback admin endpoints under /admin/ (see admin.go).
+	Admin bool
 }
 
 // Server is a running simulator. Its methods are safe for concurrent use.
@@ -113,6 +124,9 @@ type Server struct {
 	byPath   map[string]int64
 	done     chan struct{}
 	closeOne sync.Once
+
+	admin   bool
+	outages outages // sources taken down (see outage.go)
 }
 
 // Start listens on 127.0.0.1:0 and serves o until ctx is cancelled or Close
@@ -121,7 +135,11 @@ func Start(ctx context.Context, o *org.Org, opts Options) (*Server, error) {
 	if o == nil {
 		return nil, errors.New("simulate: nil organisation")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := loopbackAddr(opts.Addr)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: listen: %w", err)
 	}
@@ -130,7 +148,8 @@ func Start(ctx context.Context, o *org.Org, opts Options) (*Server, error) {
 		now = o.Now
 	}
 	s := &Server{o: o, ln: ln, url: "http://" + ln.Addr().String(), clock: newClock(now),
-		ghLimit: opts.GitHubRateLimit, byAPI: map[string]int64{}, byPath: map[string]int64{}, done: make(chan struct{})}
+		ghLimit: opts.GitHubRateLimit, byAPI: map[string]int64{}, byPath: map[string]int64{}, done: make(chan struct{}),
+		admin: opts.Admin}
 	if s.ghLimit <= 0 {
 		s.ghLimit = 5000
 	}
@@ -284,6 +303,10 @@ func apiOf(path string) (api string, h bool) {
 
 // serve is the root handler: counters, latency, GitHub headers, faults, API.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if s.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		s.serveAdmin(w, r) // neither counted nor faulted
+		return
+	}
 	api, _ := apiOf(r.URL.Path)
 	n := s.reqTotal.Add(1)
 	s.mu.Lock()
@@ -291,6 +314,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.byPath[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
 
+	if s.outages.serve(w, api) {
+		return
+	}
 	f := s.faults.get()
 	if f.Latency > 0 {
 		lw := &latencyWriter{ResponseWriter: w, ctx: r.Context(), until: time.Now().Add(f.Latency)}

@@ -2,7 +2,9 @@
 // organisation, serves it over the real PagerDuty, Jira and GitHub APIs on loopback (with mild
 // faults), syncs it through the real connectors and client libraries, imports the people files,
 // resolves identities, analyses the last full quarter and publishes a DuckDB file — all inside a
-// fresh folder — and returns the headline findings beside the planted truth.
+// fresh folder — and returns the headline findings beside the planted truth. StartSim, the same
+// machinery without the pipeline, keeps a simulated organisation and its project folder ready for
+// `trainimpact simulate` and for tests that drive the commands against it.
 package demo
 
 import (
@@ -21,8 +23,10 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/identity"
+	"github.com/trainimpact/trainimpact/pipeline/reportdata"
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
+	"github.com/trainimpact/trainimpact/reports/render/pdf"
 )
 
 // Marker is the file that identifies a folder as a demo folder, which the demo may overwrite.
@@ -35,8 +39,14 @@ var ErrNotDemoFolder = errors.New("demo: output folder is not empty and not an e
 type Options struct {
 	// Out is the folder to write into (default ./trainimpact-demo).
 	Out string
-	// Size of the simulated organisation.
+	// Preset names the organisation's shape (see SizeParams; "" = DefaultSize).
+	Preset string
+	// Size, when not org.SizeCustom, is one of org's preset sizes, used instead of Preset.
 	Size org.Size
+	// Params, when set, shape the organisation instead of Preset and Size (studies, benchmarks).
+	Params *org.Params
+	// AnalysisPeriod is analysis.period in the demo's config ("" = month).
+	AnalysisPeriod string
 	// Seed of the organisation and of the analysis.
 	Seed uint64
 	// Effect is the planted relative effect for every metric (-0.2 = 20% better; 0 allowed).
@@ -64,7 +74,13 @@ type Result struct {
 	Analysis                   *analyze.Result
 	Findings                   []Finding
 	Requests                   int64
-	Duration                   time.Duration
+	// RequestsByAPI counts the API requests per source (pagerduty, jira, github).
+	RequestsByAPI map[string]int64
+	Duration      time.Duration
+	// Report holds the files of the rendered report (nil when it could not be rendered);
+	// ReportNote says what is missing from it, e.g. the PDF on a machine without a browser.
+	Report     *reportdata.Paths
+	ReportNote string
 }
 
 // PrepareFolder makes sure out is empty or an earlier demo folder, then clears it.
@@ -89,44 +105,38 @@ func PrepareFolder(out string) error {
 	return nil
 }
 
-// secrets are the simulator's credentials, handed to the config loader in place of the
-// environment; they exist only in this process.
-func secrets() map[string]string {
-	return map[string]string{
-		"DEMO_PAGERDUTY_TOKEN": simulate.DefaultPagerDutyToken,
-		"DEMO_JIRA_EMAIL":      simulate.DefaultJiraEmail,
-		"DEMO_JIRA_TOKEN":      simulate.DefaultJiraToken,
-		"DEMO_GITHUB_TOKEN":    simulate.DefaultGitHubToken,
-	}
-}
-
 // configYAML is the demo's trainimpact.yaml, pointing at the simulator.
-func configYAML(srv *simulate.Server, o *org.Org, seed uint64) string {
+func configYAML(srv *simulate.Server, o *org.Org, seed uint64, period string) string {
+	if period == "" {
+		period = "month"
+	}
 	var projects []string
 	for _, p := range o.Projects {
 		projects = append(projects, p.Key)
 	}
 	since := o.Now.AddDate(0, -o.Params.HistoryMonths, 0).Format(time.DateOnly)
-	return fmt.Sprintf(`# Written by trainimpact demo: the sources point at a simulated organisation that existed only
-# while the demo ran. Copy the analysis and roi blocks into your own trainimpact.yaml.
+	return fmt.Sprintf(`# Written by trainimpact demo or simulate: the sources point at a simulated organisation on
+# loopback, which exists only while that command runs. The token variables (%s, %s,
+# %s, %s) hold its fixed test credentials, which trainimpact simulate prints.
+# Copy the analysis and roi blocks into your own trainimpact.yaml.
 warehouse: ./impact.duckdb
 state_dir: ./.trainimpact
 sources:
   pagerduty:
     base_url: %s
-    token_env: DEMO_PAGERDUTY_TOKEN
+    token_env: %s
     since: %s
   jira:
     base_url: %s
     deployment: cloud
-    email_env: DEMO_JIRA_EMAIL
-    token_env: DEMO_JIRA_TOKEN
+    email_env: %s
+    token_env: %s
     jql: "project in (%s)"
     escalation_labels: [escalated]
     since: %s
   github:
     base_url: %s
-    token_env: DEMO_GITHUB_TOKEN
+    token_env: %s
     orgs: [%s]
     production_environments: [production]
     since: %s
@@ -136,6 +146,7 @@ people:
   identities: identities.csv
 analysis:
   seed: %d
+  period: %s
   bootstrap: 499
 roi:
   currency: USD
@@ -143,13 +154,9 @@ roi:
   values: {incident_resolve_hours: 150, incident_escalated: 400, ticket_reopened: 300, pr_lead_time_hours: 120}
 report:
   out_dir: ./reports
-`, srv.PagerDutyURL(), since, srv.JiraURL(), strings.Join(projects, ", "), since, srv.GitHubURL(), o.GitHubOwner, since, seed)
-}
-
-// mildFaults are the faults the demo switches on: roughly one request in ten misbehaves.
-func mildFaults() simulate.Faults {
-	return simulate.Faults{TooManyRequests: 41, ServerError: 53, BadGateway: 67, Drop: 97, GitHubSecondary: 71,
-		RetryAfter: time.Millisecond}
+`, EnvPagerDutyToken, EnvJiraEmail, EnvJiraToken, EnvGitHubToken,
+		srv.PagerDutyURL(), EnvPagerDutyToken, since, srv.JiraURL(), EnvJiraEmail, EnvJiraToken, strings.Join(projects, ", "), since,
+		srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, seed, period)
 }
 
 // Run executes the demo.
@@ -166,42 +173,26 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Out == "" {
 		opts.Out = "trainimpact-demo"
 	}
-	if err := PrepareFolder(opts.Out); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(filepath.Join(opts.Out, Marker), []byte("written by trainimpact demo; the demo may clear this folder\n"), 0o644); err != nil {
-		return nil, err
-	}
-
-	step("generating the organisation")
-	eff := org.Effects{IncidentResolve: opts.Effect, IncidentAck: opts.Effect, IncidentEscalated: opts.Effect,
-		TicketReopened: opts.Effect, TicketResolve: opts.Effect, PRLeadTime: opts.Effect, ChangeLeadTime: opts.Effect}
-	o := org.Generate(org.Params{Seed: opts.Seed, Size: opts.Size, Effects: &eff})
-
-	step("starting the simulated APIs")
-	// The simulated GitHub advertises a quota the demo cannot exhaust: against the default 5,000
-	// requests an hour the connector would (rightly) pace itself for hours.
-	sopts := simulate.Options{GitHubRateLimit: 1 << 30}
-	if opts.Faults {
-		sopts.Faults = mildFaults()
-	}
-	srv, err := simulate.Start(ctx, o, sopts)
+	params, err := SizeParams(opts.Preset)
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
-	now := srv.Now()
-	res := &Result{Out: opts.Out, Now: now, Truth: srv.Truth(), Org: o, Faults: opts.Faults}
-
-	if err := writeInputs(opts.Out, o, now, res.Truth); err != nil {
+	if opts.Size != org.SizeCustom {
+		params = org.Params{Size: opts.Size}
+	}
+	if opts.Params != nil {
+		params = *opts.Params
+	}
+	step("generating the organisation and starting the simulated APIs")
+	sim, err := StartSim(ctx, SimOptions{Out: opts.Out, Params: params, Seed: opts.Seed, Effect: opts.Effect, Faults: opts.Faults,
+		AnalysisPeriod: opts.AnalysisPeriod})
+	if err != nil {
 		return nil, err
 	}
-	res.ConfigPath = filepath.Join(opts.Out, "trainimpact.yaml")
-	if err := os.WriteFile(res.ConfigPath, []byte(configYAML(srv, o, opts.Seed)), 0o644); err != nil {
-		return nil, err
-	}
-	env := secrets()
-	cfg, err := config.Load(res.ConfigPath, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+	defer sim.Close()
+	srv := sim.Server
+	res := &Result{Out: opts.Out, Now: srv.Now(), Truth: sim.Truth, Org: sim.Org, Faults: opts.Faults, ConfigPath: sim.ConfigPath}
+	cfg, err := config.Load(res.ConfigPath, sim.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +206,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if ferr := s.Finish(ctx, err, ""); err == nil {
 		err = ferr
 	}
-	res.Requests = srv.Requests().Total
+	if err == nil {
+		step("rendering the report")
+		err = renderReport(ctx, cfg, res)
+	}
+	rs := srv.Requests()
+	res.Requests, res.RequestsByAPI = rs.Total, rs.ByAPI
 	res.Duration = time.Since(start)
 	return res, err
 }
@@ -230,6 +226,18 @@ func pipeline(ctx context.Context, s *workspace.Session, cfg *config.Config, srv
 		return err
 	}
 	return finish(ctx, s, cfg, srv, res, step)
+}
+
+// renderReport renders the report of the analysed period from the published warehouse into the
+// config's report.out_dir, as `trainimpact report` does. Without a browser the other formats are
+// written and ReportNote says how to get the PDF: the demo still succeeds.
+func renderReport(ctx context.Context, cfg *config.Config, res *Result) error {
+	p, err := reportdata.Render(ctx, cfg, reportdata.Options{Period: res.Period})
+	if errors.Is(err, pdf.ErrNoBrowser) {
+		res.ReportNote, err = err.Error(), nil
+	}
+	res.Report = p
+	return err
 }
 
 // writeInputs writes the people files as of now and the ground truth.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
@@ -12,13 +13,78 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
-// TestDemoEndToEnd runs the demo on the default (medium) organisation with faults on and checks
+// longTests reports whether the long tests run (TRAINIMPACT_LONG=1; .ci/run sets it in its own step).
+func longTests() bool { return os.Getenv("TRAINIMPACT_LONG") != "" && !testing.Short() }
+
+// TestDemoSmallEndToEnd runs the whole demo on the small organisation with faults on: synced
+// counts equal the simulator's truth, the folder holds what the README says, and a demo folder
+// may be overwritten while any other folder is refused.
+func TestDemoSmallEndToEnd(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "demo")
+	res, err := Run(context.Background(), Options{Out: out, Size: org.Small, Seed: 1, Effect: -0.2, Faults: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkCounts(t, res)
+	checkROIByHand(t, res) // roi_study_test.go
+	checkReport(t, res)
+	checkFolder(t, res) // last: it clears the folder
+	if len(res.Findings) < 10 {
+		t.Errorf("only %d findings", len(res.Findings))
+	}
+	if res.RequestsByAPI["github"] == 0 || res.RequestsByAPI["jira"] == 0 || res.RequestsByAPI["pagerduty"] == 0 {
+		t.Errorf("requests by API: %v", res.RequestsByAPI)
+	}
+}
+
+// checkReport checks that the demo rendered the report of its period: every format but the PDF
+// always, the PDF where a browser is installed (else a note that says how to get one).
+func checkReport(t *testing.T, res *Result) {
+	t.Helper()
+	r := res.Report
+	if r == nil || r.Period != res.Period {
+		t.Fatalf("report %+v for period %s", r, res.Period)
+	}
+	for _, f := range []string{r.HTML, r.Markdown, r.JSON, r.CSV} {
+		if fi, err := os.Stat(f); err != nil || fi.Size() == 0 {
+			t.Errorf("report file %q: %v", f, err)
+		}
+	}
+	if r.PDF == "" && !strings.Contains(res.ReportNote, "chromium") {
+		t.Errorf("no PDF and no note on how to get one: %q", res.ReportNote)
+	}
+}
+
+// checkFolder checks the files the demo leaves and the folder guard.
+func checkFolder(t *testing.T, res *Result) {
+	t.Helper()
+	out := res.Out
+	for _, f := range []string{"trainimpact.yaml", "teams.csv", "cohorts.csv", "identities.csv", "truth.json", "impact.duckdb", Marker} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("demo folder lacks %s", f)
+		}
+	}
+	// Re-running into the same folder is allowed (it is a demo folder); another folder is refused.
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "precious.txt"), []byte("keep"), 0o644)
+	if err := PrepareFolder(other); err == nil {
+		t.Error("PrepareFolder accepted a folder that is not a demo folder")
+	}
+	if _, err := os.Stat(filepath.Join(other, "precious.txt")); err != nil {
+		t.Error("PrepareFolder removed a file of a folder that is not a demo folder")
+	}
+	if err := PrepareFolder(out); err != nil {
+		t.Errorf("PrepareFolder refused an earlier demo folder: %v", err)
+	}
+}
+
+// TestDemoEndToEnd runs the demo on the medium organisation (35 teams) with faults on and checks
 // what issue 9 promises: synced counts equal the simulator's truth, the headline DiD interval for
 // incident resolution time contains the planted effect, and the naive before/after carries the
-// organisation-wide trend on top of it.
+// organisation-wide trend on top of it. Long (a minute or more of CPU): TRAINIMPACT_LONG=1.
 func TestDemoEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short mode: the end-to-end demo takes about a minute")
+	if !longTests() {
+		t.Skip("long test: the medium demo takes a minute or more; run with TRAINIMPACT_LONG=1")
 	}
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "demo")
@@ -79,8 +145,8 @@ func TestDemoEndToEnd(t *testing.T) {
 // TestDemoPlacebo: with no planted effect, no metric's headline estimate is significant after the
 // Benjamini–Hochberg correction (issue 9: `--effect 0` yields no q < 0.05 for the default seed).
 func TestDemoPlacebo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short mode: the end-to-end demo takes about a minute")
+	if !longTests() {
+		t.Skip("long test: the medium demo takes a minute or more; run with TRAINIMPACT_LONG=1")
 	}
 	res, err := Run(context.Background(), Options{Out: filepath.Join(t.TempDir(), "demo"), Size: org.Medium, Seed: 1, Effect: 0})
 	if err != nil {

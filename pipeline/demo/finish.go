@@ -72,3 +72,20 @@ func findings(ar *analyze.Result, res *Result) []Finding {
 	}
 	return out
 }
+
+// RelativeInterval returns an estimate's interval as relative changes, the scale of Planted:
+// exp(bound) − 1 on the log scale; for shares and rates the bound over the treated units' untrained
+// level (RelativeChange / Estimate). NaN when there is no interval or no level.
+func RelativeInterval(e models.Estimate) (lo, hi float64) {
+	if math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
+		return math.NaN(), math.NaN()
+	}
+	if e.Scale == "log" {
+		return math.Expm1(e.CILow), math.Expm1(e.CIHigh)
+	}
+	if math.IsNaN(e.RelativeChange) || e.Estimate == 0 {
+		return math.NaN(), math.NaN()
+	}
+	k := e.RelativeChange / e.Estimate
+	return e.CILow * k, e.CIHigh * k
+}

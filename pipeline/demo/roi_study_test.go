@@ -17,10 +17,11 @@ import (
 // warehouse, independently of the Go code, by the rules of README "ROI" and the panel: teams
 // (dropouts left out) with their first treated month g (the first whole month after treated_at +
 // 30 days of washout) and the month of treated_at tp; the washout months tp ≤ p < g in neither
-// period; months with more than 20% of events open left out (analysis.max_censored); the cohorts
-// estimated = those with a kept month from g on, g not after the cut-off's month. Baseline = the
-// mean of their resolved events before tp; volume = 12 × Σ_team events from g on / months from g
-// to the cut-off. $1 is the cut-off.
+// period; the cohorts estimated = those with a month from g on, g not after the cut-off's month.
+// Baseline = the mean restricted duration min(T, 48 h) of their events before tp that are at least
+// 48 h old at the cut-off, an open one counting at 48 h (the metric's catalog outcome
+// restricted_mean_log, horizon 48); volume = 12 × Σ_team events from g on / months from g to the
+// cut-off. $1 is the cut-off.
 const handROISQL = `
 WITH u AS (
     SELECT unit_id,
@@ -31,20 +32,19 @@ WITH u AS (
 ),
 last AS (SELECT period_index(CAST(CAST($1 AS TIMESTAMPTZ) - INTERVAL 1 SECOND AS DATE), 'month') AS last),
 ev AS (
-    SELECT m.value, m.censored, u.unit_id, u.g, u.tp,
+    SELECT m.value, m.censored, m.occurred_at, u.unit_id, u.g, u.tp,
            period_index(make_timestamp(epoch_us(m.occurred_at)), 'month') AS p
     FROM metric_events m JOIN u ON u.unit_id = m.team_id
     WHERE m.metric = 'incident_resolve_hours' AND m.occurred_at < CAST($1 AS TIMESTAMPTZ) AND m.value IS NOT NULL
 ),
 kept AS (SELECT * FROM ev WHERE NOT (g > 0 AND p >= tp AND p < g)),
-dropped AS (SELECT p FROM kept GROUP BY p HAVING count(*) FILTER (WHERE censored) > 0.2 * count(*)),
-est_g AS (SELECT DISTINCT g FROM kept, last WHERE g > 0 AND p >= g AND p NOT IN (SELECT p FROM dropped) AND g <= last),
-base AS (SELECT avg(value) AS baseline FROM kept WHERE g IN (SELECT g FROM est_g) AND p < g
-         AND NOT censored AND p NOT IN (SELECT p FROM dropped)),
+est_g AS (SELECT DISTINCT g FROM kept, last WHERE g > 0 AND p >= g AND g <= last),
+base AS (SELECT avg(least(value, 48)) AS baseline FROM kept WHERE g IN (SELECT g FROM est_g) AND p < g
+         AND occurred_at <= CAST($1 AS TIMESTAMPTZ) - INTERVAL 48 HOUR AND (NOT censored OR value >= 48)),
 vol AS (SELECT 12 * sum(n / (last - g + 1)) AS volume FROM last, (
           SELECT unit_id, any_value(g) AS g, count(*) FILTER (WHERE p >= g) AS n FROM kept
           WHERE g IN (SELECT g FROM est_g) GROUP BY unit_id)),
-est AS (SELECT estimate FROM estimates WHERE metric = 'incident_resolve_hours' AND method = 'did' AND aggregation = 'simple'),
+est AS (SELECT estimate FROM estimates WHERE metric = 'incident_resolve_hours' AND method = 'did' AND aggregation = 'simple' AND headline),
 enr AS (SELECT count(*) AS enrolled FROM enrollments WHERE enrolled_at < CAST(CAST($1 AS TIMESTAMPTZ) AS DATE))
 SELECT baseline, volume, estimate, enrolled FROM base, vol, est, enr`
 
@@ -55,7 +55,7 @@ SELECT baseline, volume, estimate, enrolled FROM base, vol, est, enr`
 func checkROIByHand(t *testing.T, res *Result) {
 	t.Helper()
 	ctx := context.Background()
-	cfg, err := config.Load(res.ConfigPath, func(k string) (string, bool) { v, ok := secrets()[k]; return v, ok })
+	cfg, err := config.Load(res.ConfigPath, func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatal(err)
 	}

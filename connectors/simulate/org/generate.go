@@ -82,6 +82,17 @@ func (p Params) withDefaults() Params {
 	if p.Scale <= 0 {
 		p.Scale = 1
 	}
+	if p.TeamSize <= 0 {
+		p.TeamSize = 8
+	}
+	for _, v := range []*float64{&p.IncidentScale, &p.TicketScale, &p.PRScale} {
+		if *v <= 0 {
+			*v = 1
+		}
+	}
+	if p.DeployIntervalHours <= 0 {
+		p.DeployIntervalHours = deployMedianHours
+	}
 	return p
 }
 
@@ -233,7 +244,7 @@ var teamSuffixes = []string{"", "core", "edge", "apps", "tools", "ops", "labs", 
 // teams creates teams with their Jira projects, repos, services and policies.
 func (g *gen) teams(r *rand.Rand) {
 	o := g.o
-	nt := g.p.People / 8
+	nt := g.p.People / g.p.TeamSize
 	if nt < 3 {
 		nt = 3
 	}

@@ -41,7 +41,7 @@ func (g *gen) github(r *rand.Rand) {
 				live = append(live, rp)
 			}
 		}
-		for _, f := range poissonTimes(r, o.Start, o.End, prsPerMemberDay*float64(max(size, 1))*g.p.Scale, true) {
+		for _, f := range poissonTimes(r, o.Start, o.End, prsPerMemberDay*float64(max(size, 1))*g.p.Scale*g.p.PRScale, true) {
 			authors := g.membersWith(t, f, hasGH)
 			if len(authors) == 0 {
 				continue
@@ -63,7 +63,7 @@ func (g *gen) github(r *rand.Rand) {
 			}
 		}
 		for _, rp := range live {
-			for _, f := range poissonTimes(r, o.Start, o.End, botPRsPerRepoDay*g.p.Scale, false) {
+			for _, f := range poissonTimes(r, o.Start, o.End, botPRsPerRepoDay*g.p.Scale*g.p.PRScale, false) {
 				authors := g.membersWith(t, f, hasGH)
 				if len(authors) == 0 {
 					continue
@@ -292,7 +292,7 @@ func (g *gen) deployments(r *rand.Rand) {
 		staging := r.Float64() < 0.5
 		t := o.Start
 		for {
-			t = t.Add(dur(lognormal(r, deployMedianHours, 0.6) * g.mult(rp.Team, t, g.eff.ChangeLeadTime)))
+			t = t.Add(dur(lognormal(r, g.p.DeployIntervalHours, 0.6) * g.mult(rp.Team, t, g.eff.ChangeLeadTime)))
 			if !t.Before(o.End) {
 				break
 			}

@@ -59,7 +59,7 @@ func (g *gen) jira(r *rand.Rand) {
 			size = 1
 		}
 		pr := t.Projects[0]
-		for _, t0 := range poissonTimes(r, o.Start, o.End, issuesPerMemberDay*float64(size)*g.p.Scale, true) {
+		for _, t0 := range poissonTimes(r, o.Start, o.End, issuesPerMemberDay*float64(size)*g.p.Scale*g.p.TicketScale, true) {
 			if is := g.issue(r, t, pr, t0); is != nil {
 				all = append(all, is)
 			}

@@ -42,7 +42,7 @@ func (g *gen) pagerduty(r *rand.Rand) {
 	var all []*Incident
 	for _, t := range o.Teams {
 		for si, s := range t.Services {
-			times := poissonTimes(r, o.Start, o.End, incidentsPerServiceDay*g.p.Scale, false)
+			times := poissonTimes(r, o.Start, o.End, incidentsPerServiceDay*g.p.Scale*g.p.IncidentScale, false)
 			for _, t0 := range times {
 				alert := alerts[r.IntN(len(alerts))]
 				key := s.ID + "/" + strings.ToLower(strings.ReplaceAll(alert, " ", "-")) + "/" + short(r, "", 6)

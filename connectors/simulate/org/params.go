@@ -87,6 +87,17 @@ type Params struct {
 	NoSeasonality bool
 	// Scale multiplies activity volume (events per person); default 1.
 	Scale float64
+	// TeamSize is the number of employees per team (default 8): People/TeamSize teams (at least
+	// 3). Smaller teams give more teams — more units for the analysis — at the same volume.
+	TeamSize int
+	// IncidentScale, TicketScale and PRScale multiply the volume of one source on top of Scale
+	// (default 1): incidents per service, Jira issues per member, pull requests per member and
+	// bot pull requests per repository. Pull requests cost several API requests each; incidents
+	// and issues come in pages of 100.
+	IncidentScale, TicketScale, PRScale float64
+	// DeployIntervalHours is the median time between two deployments of a repository
+	// (default 48). Every deployment costs an API request for its statuses.
+	DeployIntervalHours float64
 }
 
 // Seasonality multiplies durations by calendar month (index 0 = January): the
