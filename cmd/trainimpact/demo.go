@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -12,7 +14,10 @@ import (
 
 	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
+	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/demo"
+	"github.com/trainimpact/trainimpact/pipeline/reportdata"
+	"github.com/trainimpact/trainimpact/reports/render/pdf"
 )
 
 // DemoOptions are the flags of `trainimpact demo`.
@@ -60,7 +65,12 @@ Sizes (--size):
 			if err != nil {
 				return err
 			}
-			return printDemo(f, res)
+			step("rendering the report")
+			rep, note, err := renderDemoReport(cmd.Context(), res)
+			if err != nil {
+				return err
+			}
+			return printDemo(f, res, rep, note)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Out, "out", "trainimpact-demo", "folder to write into (only an empty or earlier demo folder is overwritten)")
@@ -71,10 +81,25 @@ Sizes (--size):
 	return cmd
 }
 
-// printDemo prints the findings and what to try next.
-func printDemo(f *Factory, res *demo.Result) error {
+// renderDemoReport renders the report of the demo's period from its published warehouse into the
+// config's report.out_dir, as `trainimpact report` does. Without a browser the other formats are
+// written and note says how to get the PDF: the demo still succeeds.
+func renderDemoReport(ctx context.Context, res *demo.Result) (*reportdata.Paths, string, error) {
+	cfg, err := config.Load(res.ConfigPath, func(string) (string, bool) { return "", false })
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := reportdata.Render(ctx, cfg, reportdata.Options{Period: res.Period})
+	if errors.Is(err, pdf.ErrNoBrowser) {
+		return p, err.Error(), nil
+	}
+	return p, "", err
+}
+
+// printDemo prints the report's path, the findings and what to try next.
+func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) error {
 	out := f.IO.Out
-	if r := res.Report; r != nil {
+	if r != nil {
 		main := r.HTML
 		if main == "" {
 			main = r.Markdown
@@ -84,8 +109,8 @@ func printDemo(f *Factory, res *demo.Result) error {
 			fmt.Fprintf(out, "        %s\n", r.PDF)
 		}
 	}
-	if res.ReportNote != "" {
-		fmt.Fprintf(out, "Note: %s\n", res.ReportNote)
+	if note != "" {
+		fmt.Fprintf(out, "Note: %s\n", note)
 	}
 	fmt.Fprintf(out, "\nSimulated organisation: %d incidents, %d tickets, %d pull requests, %d deployments synced over HTTP\n",
 		res.Truth.Counts.Incidents, res.Truth.Counts.Tickets, res.Truth.Counts.PullRequests, res.Truth.Counts.Deployments)

@@ -2,6 +2,9 @@ package main
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/models"
@@ -39,5 +42,36 @@ func TestIntervalStaysPossible(t *testing.T) {
 		if got != c.want || cut != c.cut {
 			t.Errorf("%s: %s (cut %v), want %s (cut %v)", c.name, got, cut, c.want, c.cut)
 		}
+	}
+}
+
+// TestDemoCommandRendersReport runs `demo` on the small organisation as a user would: it exits 0,
+// prints the report's path first, and the report is there — every format but the PDF always, the
+// PDF where a browser is installed (else a note that says how to get one, and still exit 0).
+func TestDemoCommandRendersReport(t *testing.T) {
+	dir := t.TempDir()
+	code, out := child(t, dir, "demo", "--size", "small", "--faults=false", "--out", "d")
+	if code != ExitOK {
+		t.Fatalf("demo: exit %d\n%s", code, out)
+	}
+	var first string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "{") || strings.HasPrefix(l, "•") || strings.TrimSpace(l) == "" {
+			continue // log lines on stderr (JSON without a terminal), step lines
+		}
+		first = l
+		break
+	}
+	html := filepath.Join(dir, "d", "reports", "report.html")
+	if first != "Report: "+html && first != "Report: d/reports/report.html" {
+		t.Fatalf("first line %q, want the report's path %s\n%s", first, html, out)
+	}
+	for _, f := range []string{"report.html", "report.md", "report.json", "estimates.csv"} {
+		if fi, err := os.Stat(filepath.Join(dir, "d", "reports", f)); err != nil || fi.Size() == 0 {
+			t.Errorf("report file %s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "d", "reports", "report.pdf")); err != nil && !strings.Contains(out, "chromium") {
+		t.Errorf("no PDF and no note on how to get one\n%s", out)
 	}
 }

@@ -23,10 +23,8 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/identity"
-	"github.com/trainimpact/trainimpact/pipeline/reportdata"
 	"github.com/trainimpact/trainimpact/pipeline/syncer"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
-	"github.com/trainimpact/trainimpact/reports/render/pdf"
 )
 
 // Marker is the file that identifies a folder as a demo folder, which the demo may overwrite.
@@ -77,10 +75,6 @@ type Result struct {
 	// RequestsByAPI counts the API requests per source (pagerduty, jira, github).
 	RequestsByAPI map[string]int64
 	Duration      time.Duration
-	// Report holds the files of the rendered report (nil when it could not be rendered);
-	// ReportNote says what is missing from it, e.g. the PDF on a machine without a browser.
-	Report     *reportdata.Paths
-	ReportNote string
 }
 
 // PrepareFolder makes sure out is empty or an earlier demo folder, then clears it.
@@ -206,10 +200,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if ferr := s.Finish(ctx, err, ""); err == nil {
 		err = ferr
 	}
-	if err == nil {
-		step("rendering the report")
-		err = renderReport(ctx, cfg, res)
-	}
+
 	rs := srv.Requests()
 	res.Requests, res.RequestsByAPI = rs.Total, rs.ByAPI
 	res.Duration = time.Since(start)
@@ -226,18 +217,6 @@ func pipeline(ctx context.Context, s *workspace.Session, cfg *config.Config, srv
 		return err
 	}
 	return finish(ctx, s, cfg, srv, res, step)
-}
-
-// renderReport renders the report of the analysed period from the published warehouse into the
-// config's report.out_dir, as `trainimpact report` does. Without a browser the other formats are
-// written and ReportNote says how to get the PDF: the demo still succeeds.
-func renderReport(ctx context.Context, cfg *config.Config, res *Result) error {
-	p, err := reportdata.Render(ctx, cfg, reportdata.Options{Period: res.Period})
-	if errors.Is(err, pdf.ErrNoBrowser) {
-		res.ReportNote, err = err.Error(), nil
-	}
-	res.Report = p
-	return err
 }
 
 // writeInputs writes the people files as of now and the ground truth.
