@@ -26,7 +26,7 @@ func TestDemoSmallEndToEnd(t *testing.T) {
 	}
 	checkCounts(t, res)
 	checkROIByHand(t, res) // roi_study_test.go
-	checkFolder(t, res) // last: it clears the folder
+	checkFolder(t, res)    // last: it clears the folder
 	if len(res.Findings) < 10 {
 		t.Errorf("only %d findings", len(res.Findings))
 	}
