@@ -92,6 +92,16 @@ func caveats(in Input, r *Report) []Caveat {
 	return out
 }
 
+// anyShown reports whether an event study has a point to draw.
+func anyShown(pts []charts.EventPoint) bool {
+	for _, p := range pts {
+		if !p.Suppressed && !math.IsNaN(p.Estimate) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasPre(pts []charts.EventPoint) bool {
 	for _, p := range pts {
 		if p.RelPeriod < 0 && !p.Suppressed {
@@ -175,8 +185,8 @@ func buildCharts(in Input, r *Report) Charts {
 		}
 	}
 	for _, f := range r.Findings {
-		if f.Verdict == Suppressed || len(f.EventStudy) == 0 {
-			continue
+		if f.Verdict == Suppressed || !anyShown(f.EventStudy) {
+			continue // nothing to draw: every month suppressed (the caveats count them) or missing
 		}
 		y := "Change (%)"
 		if f.EventScale == "points" {
