@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -291,6 +292,20 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	oneOf("analysis.period", a.Period, "month", "quarter", "week")
 	oneOf("analysis.control", a.Control, "not_yet_treated", "never_treated")
 	oneOf("analysis.dropouts", a.Dropouts, "exclude", "intention_to_treat")
+	// NaN passes every comparison, so each float is checked to be finite first (YAML writes .nan and .inf).
+	for _, k := range []struct {
+		key string
+		v   float64
+	}{{"analysis.alpha", a.Alpha}, {"analysis.max_censored", a.MaxCensored}, {"roi.costs.per_participant", cfg.ROI.Costs.PerParticipant}, {"roi.costs.fixed", cfg.ROI.Costs.Fixed}} {
+		if math.IsNaN(k.v) || math.IsInf(k.v, 0) {
+			bad(k.key, "must be a finite number")
+		}
+	}
+	for name, v := range cfg.ROI.Values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			bad("roi.values."+name, "must be a finite number")
+		}
+	}
 	if a.Alpha <= 0 || a.Alpha >= 0.5 {
 		bad("analysis.alpha", "must be between 0 and 0.5")
 	}
