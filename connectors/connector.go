@@ -182,6 +182,11 @@ func Since(ctx context.Context, sink Sink, key CursorKey, opts SyncOptions, conf
 	return s, true, nil
 }
 
+// ErrMalformed reports a raw record a Mapper cannot turn into rows: a missing id, key or creation
+// time, or a field of the wrong type. Map returns it wrapped with the entity and native id; the
+// caller writes none of that batch's rows.
+var ErrMalformed = errors.New("connectors: malformed record")
+
 // ErrAuth reports rejected credentials. Connectors wrap it in an AuthError naming the variable.
 var ErrAuth = errors.New("connectors: credentials rejected")
 
