@@ -12,8 +12,9 @@ import (
 )
 
 // Check returns the first problem of row: a value count other than its table's column count, an
-// empty first key column, text that is not UTF-8 (DuckDB refuses it), or a time
-// outside years 1..9999 that is not the zero "unset" time.
+// empty first key column, text that is not UTF-8, or a time outside DuckDB's TIMESTAMP range (the
+// store writes what DuckDB can hold, through its staged file or, for years outside 1..9999, its
+// appender).
 func Check(row models.Row) error {
 	cols := models.Columns(row.Table())
 	vals := row.Values()
@@ -42,7 +43,7 @@ func value(v driver.Value) error {
 			return fmt.Errorf("bytes %q are not UTF-8", x)
 		}
 	case time.Time:
-		if !x.IsZero() && (x.Year() < 1 || x.Year() > 9999) {
+		if x.Year() < -290000 || x.Year() > 290000 { // DuckDB's TIMESTAMP range, roughly
 			return fmt.Errorf("time %s out of range", x)
 		}
 	case []any:
