@@ -93,6 +93,10 @@ type Env struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MinRetryWait is httpx.Options.MinRetryWait for the connector's transport: the shortest wait
+	// before retrying a response that asked for none (0 means httpx's default, 1 s). Only a
+	// simulated API on this machine (the demo) should lower it.
+	MinRetryWait time.Duration
 }
 
 // SyncOptions controls one Sync call.

@@ -237,6 +237,13 @@ func (r *run) reference(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	// A rejected token fails every list at once: report it once, not once per entity.
+	for _, err := range errs {
+		var ae *connectors.AuthError
+		if errors.As(err, &ae) {
+			return err
+		}
+	}
 	return errors.Join(errs...)
 }
 

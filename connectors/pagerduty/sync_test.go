@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/connectors"
@@ -168,6 +169,9 @@ func TestAuth(t *testing.T) {
 		var ae *connectors.AuthError
 		if !errors.As(err, &ae) || !errors.Is(err, connectors.ErrAuth) || len(ae.Env) != 1 || ae.Env[0] != tokenEnv || ae.Status != 401 {
 			t.Errorf("%s: want AuthError naming %s, got %v", name, tokenEnv, err)
+		}
+		if n := strings.Count(err.Error(), "credentials rejected"); n != 1 {
+			t.Errorf("%s: the rejection appears %d times: %v", name, n, err)
 		}
 	}
 	good := connector(t, srv, cfg, nil)
