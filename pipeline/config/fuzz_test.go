@@ -30,7 +30,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		env := func(string) (string, bool) { return fuzzSecret, true }
 		cfg, err := config.Parse("/cfg/trainimpact.yaml", data, env)
-		lines := 1 + strings.Count(string(data), "\n")
+		// YAML breaks lines at \n, \r\n and a lone \r.
+		text := strings.ReplaceAll(string(data), "\r\n", "\n")
+		lines := 1 + strings.Count(text, "\n") + strings.Count(text, "\r")
 		if err != nil {
 			if cfg != nil {
 				t.Fatal("a config returned with an error")
