@@ -43,6 +43,10 @@ type Transport struct {
 	paceMu      sync.Mutex
 	pausedUntil time.Time
 
+	dateMu     sync.Mutex
+	sourceDate time.Time // the latest Date header seen
+	receivedAt time.Time // when it arrived, by the local monotonic clock
+
 	stats sync.Map // entity -> *EntityStats
 }
 
@@ -260,7 +264,35 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request) (*http.Respo
 	resp.Body = &Body{Reader: bytes.NewReader(body), b: body}
 	resp.ContentLength = int64(len(body))
 	t.notePrimaryLimit(resp)
+	t.noteDate(resp)
 	return resp, nil
+}
+
+// noteDate remembers the source's clock from the Date header of a response.
+func (t *Transport) noteDate(resp *http.Response) {
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return
+	}
+	t.dateMu.Lock()
+	if !d.Before(t.sourceDate) {
+		t.sourceDate, t.receivedAt = d, time.Now()
+	}
+	t.dateMu.Unlock()
+}
+
+// SourceNow returns the source's own clock: the latest Date header a response carried (whole
+// seconds, so up to a second early) plus the time elapsed here since it arrived. ok is false until
+// a response has carried one. Connectors end their "until now" windows and cursors on it, so that
+// a client clock ahead of the source does not move a cursor past records the source has not yet
+// written, and one behind does not leave out the newest.
+func (t *Transport) SourceNow() (now time.Time, ok bool) {
+	t.dateMu.Lock()
+	defer t.dateMu.Unlock()
+	if t.sourceDate.IsZero() {
+		return time.Time{}, false
+	}
+	return t.sourceDate.Add(time.Since(t.receivedAt)), true
 }
 
 // classify decides whether to retry and how long to wait first.

@@ -393,3 +393,30 @@ func TestRetryAfterZeroStillWaits(t *testing.T) {
 		t.Errorf("waits %v, want [0s 7s]", ns.waits)
 	}
 }
+
+// TestSourceNowFollowsTheDateHeader: SourceNow is unknown before a response, then the source's
+// Date (not this machine's clock) plus the time since it arrived; an older Date never moves it back.
+func TestSourceNowFollowsTheDateHeader(t *testing.T) {
+	src := time.Date(2020, 2, 29, 23, 59, 58, 0, time.UTC)
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		d := src
+		if n == 2 {
+			d = src.Add(-time.Hour) // a response from a lagging replica
+		}
+		w.Header().Set("Date", d.Format(http.TimeFormat))
+		io.WriteString(w, "ok")
+	})
+	tr := New(Options{})
+	if _, ok := tr.SourceNow(); ok {
+		t.Fatal("a source clock before any response")
+	}
+	for range 2 {
+		if _, _, err := get(t, tr, srv.URL); err != nil {
+			t.Fatal(err)
+		}
+		now, ok := tr.SourceNow()
+		if !ok || now.Before(src) || now.Sub(src) > 5*time.Second {
+			t.Fatalf("source now %s (%v), want just after %s", now, ok, src)
+		}
+	}
+}

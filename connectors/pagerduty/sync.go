@@ -82,6 +82,12 @@ func (c *Connector) Sync(ctx context.Context, sink connectors.Sink, opts connect
 		fresh: map[string]time.Time{}, dropped: map[string]bool{}, seen: map[string]map[string]bool{},
 		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{}}
 	err := r.reference(ctx)
+	if now, ok := c.transport.SourceNow(); ok {
+		// The windows and cursors below end at PagerDuty's own now (its Date header), not this
+		// machine's: a clock ahead would save cursors past incidents not yet created, one behind
+		// would leave out the newest.
+		r.now = now.UTC().Truncate(time.Second)
+	}
 	if err == nil {
 		err = r.incidents(ctx)
 	}

@@ -291,6 +291,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.byPath[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
 
+	// The Date header carries the simulated clock, as a real API's carries its own: clients that
+	// end their windows at the source's now read it from there.
+	w.Header().Set("Date", s.Now().UTC().Format(http.TimeFormat))
 	f := s.faults.get()
 	if f.Latency > 0 {
 		lw := &latencyWriter{ResponseWriter: w, ctx: r.Context(), until: time.Now().Add(f.Latency)}
