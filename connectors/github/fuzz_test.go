@@ -22,6 +22,8 @@ func FuzzGitHubMap(f *testing.F) {
 	f.Add([]byte(`{}`), []byte(`{"pull_request_url":"/repos/a/b/pulls/99999999999999999999"}`), []byte(`{}`), "a/b#x@", []byte(`{}`), []byte(`{}`))
 	f.Add([]byte(`{"number":-1,"created_at":"0000-01-01T00:00:00Z"}`), []byte(`{"id":"x"}`), []byte(`null`), "#0@", []byte(`{"id":-5,"created_at":"bad"}`), []byte(`[]`))
 	f.Fuzz(func(t *testing.T, pull, review, commit []byte, commitID string, deployment, status []byte) {
+		// Native ids are read back from a DuckDB VARCHAR, which holds UTF-8 only.
+		commitID = strings.ToValidUTF8(commitID, "\uFFFD")
 		raws := []models.RawRecord{
 			{Source: Name, Entity: entityPull, NativeID: "11", Scope: "acme/api", Payload: pull},
 			{Source: Name, Entity: entityReview, NativeID: "21", Payload: review},
