@@ -93,6 +93,10 @@ type Env struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MinRetryWait is httpx.Options.MinRetryWait for the connector's transport: the shortest wait
+	// before retrying a response that asked for none (0 means httpx's default, 1 s). Only a
+	// simulated API on this machine (the demo) should lower it.
+	MinRetryWait time.Duration
 }
 
 // SyncOptions controls one Sync call.
@@ -181,6 +185,11 @@ func Since(ctx context.Context, sink Sink, key CursorKey, opts SyncOptions, conf
 	}
 	return s, true, nil
 }
+
+// ErrMalformed reports a raw record a Mapper cannot turn into rows: a missing id, key or creation
+// time, or a field of the wrong type. Map returns it wrapped with the entity and native id; the
+// caller writes none of that batch's rows.
+var ErrMalformed = errors.New("connectors: malformed record")
 
 // ErrAuth reports rejected credentials. Connectors wrap it in an AuthError naming the variable.
 var ErrAuth = errors.New("connectors: credentials rejected")

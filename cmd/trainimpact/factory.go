@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/queries"
 )
 
 // IOStreams are the command's standard streams and whether they are terminals.
@@ -33,6 +34,8 @@ type Factory struct {
 	LogFormat, LogLevel string
 	// Quiet is set from --quiet: warnings and errors only, no progress display, no summary.
 	Quiet bool
+	// Queries returns the catalog of named queries; nil means the embedded one (queries.Default).
+	Queries func() (*queries.Catalog, error)
 
 	cfgOnce sync.Once
 	cfg     *config.Config
@@ -54,6 +57,14 @@ func DefaultFactory() *Factory {
 func isTerminal(f *os.File) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// catalog returns the named queries: f.Queries, or the embedded catalog.
+func (f *Factory) catalog() (*queries.Catalog, error) {
+	if f.Queries != nil {
+		return f.Queries()
+	}
+	return queries.Default()
 }
 
 // Config loads the config file once (lazily: commands that need none never read it).

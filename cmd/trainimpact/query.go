@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trainimpact/trainimpact/pipeline/queryparams"
+	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/queries"
 	"github.com/trainimpact/trainimpact/reports/table"
 )
@@ -30,7 +31,12 @@ func newCmdQuery(f *Factory) *cobra.Command {
 		Short: "Run a named example query (queries/examples) on the published warehouse",
 		Long: `query runs one of the named, documented queries shipped in queries/examples on the published
 warehouse, read-only. Parameters are passed with --param key=value and bound as query parameters,
-never spliced into the SQL. --list describes every query and its parameters; --show prints the SQL.`,
+never spliced into the SQL. --list describes every query and its parameters; --show prints the SQL.
+
+Named queries are what a scheduler or a service runs, so their connection reaches nothing beyond
+the database file: no other file or URL, no extension installed or loaded, no setting changed
+(DuckDB's enable_external_access=false, lock_configuration=true). A query that tries fails with
+exit code 2. For ad hoc work with local files (exporting a CSV), use ` + "`trainimpact sql`" + `.`,
 		Example: `  $ trainimpact query --list
   $ trainimpact query headline
   $ trainimpact query team_monthly --param metric=incident_resolve_hours --param since=2025-06-01
@@ -48,7 +54,7 @@ never spliced into the SQL. --list describes every query and its parameters; --s
 			if !slices.Contains(table.Formats, opts.Format) {
 				return flagErrorf("--format %q: want one of %s", opts.Format, strings.Join(table.Formats, ", "))
 			}
-			cat, err := queries.Default()
+			cat, err := f.catalog()
 			if err != nil {
 				return err
 			}
@@ -75,7 +81,7 @@ never spliced into the SQL. --list describes every query and its parameters; --s
 			if err != nil {
 				return &FlagError{Err: err}
 			}
-			st, err := f.openReadOnly(cmd, opts.File, opts.Work)
+			st, err := f.openReadOnly(cmd, opts.File, opts.Work, store.NoExternalAccess())
 			if err != nil {
 				return err
 			}
@@ -85,12 +91,12 @@ never spliced into the SQL. --list describes every query and its parameters; --s
 			}
 			rows, err := st.DB().QueryContext(cmd.Context(), q, args2...)
 			if err != nil {
-				return fmt.Errorf("query %s: %w", ex.Name, err)
+				return queryError(ex.Name, err)
 			}
 			defer rows.Close()
 			res, err := table.Read(rows)
 			if err != nil {
-				return fmt.Errorf("query %s: %w", ex.Name, err)
+				return queryError(ex.Name, err)
 			}
 			return table.Write(f.IO.Out, opts.Format, res)
 		},
@@ -102,6 +108,15 @@ never spliced into the SQL. --list describes every query and its parameters; --s
 	cmd.Flags().BoolVar(&opts.Work, "work", false, "read the working database instead of the published warehouse")
 	cmd.Flags().StringVar(&opts.File, "db", "", "DuckDB file to read (default: the configured warehouse)")
 	return cmd
+}
+
+// queryError wraps the failure of a named query; one that reached outside the database (a file,
+// a URL, an extension, a setting) is a usage error, exit code 2, saying so.
+func queryError(name string, err error) error {
+	if store.IsRestricted(err) {
+		return UsageError(fmt.Errorf("query %s: named queries read only the database file (no other file, URL, extension or setting; use `trainimpact sql` for local files): %w", name, err))
+	}
+	return fmt.Errorf("query %s: %w", name, err)
 }
 
 func listQueries(f *Factory, cat *queries.Catalog) error {

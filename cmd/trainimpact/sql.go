@@ -27,10 +27,18 @@ func newCmdSQL(f *Factory) *cobra.Command {
 		Short: "Run read-only SQL on the published warehouse",
 		Long: `sql runs one query on the published warehouse, read-only, and prints the result. The query
 comes from the argument or, when there is none, from standard input. The warehouse never blocks
-the pipeline: a running sync or analyze keeps working while you query.`,
+the pipeline: a running sync or analyze keeps working while you query.
+
+The query may read and write local files, as an analyst at the keyboard may (read_csv of a file
+beside it, COPY ... TO 'out.csv'); it fetches no code: DuckDB extensions are neither installed nor
+downloaded (autoinstall_known_extensions=false, allow_community_extensions=false), so URLs and
+extensions not built in fail. Named queries (` + "`trainimpact query`" + `) and the report run with file and
+network access off.`,
 		Example: `  $ trainimpact sql "select count(*) from incidents"
   $ trainimpact sql --format csv "select * from estimates" > estimates.csv
-  $ echo "select metric, relative_change from estimates where method = 'did'" | trainimpact sql --format json`,
+  $ echo "select metric, relative_change from estimates where method = 'did'" | trainimpact sql --format json
+  # export a table to a local CSV file
+  $ trainimpact sql "copy (select * from estimates) to 'estimates.csv' (header)"`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(table.Formats, opts.Format) {
@@ -72,7 +80,7 @@ the pipeline: a running sync or analyze keeps working while you query.`,
 }
 
 // openReadOnly opens the file given, or the configured warehouse (or working database).
-func (f *Factory) openReadOnly(cmd *cobra.Command, file string, work bool) (*store.Store, error) {
+func (f *Factory) openReadOnly(cmd *cobra.Command, file string, work bool, opts ...store.Option) (*store.Store, error) {
 	if file == "" {
 		cfg, err := f.Config()
 		if err != nil {
@@ -83,5 +91,5 @@ func (f *Factory) openReadOnly(cmd *cobra.Command, file string, work bool) (*sto
 			file = cfg.WorkPath()
 		}
 	}
-	return store.OpenReadOnly(cmd.Context(), file)
+	return store.OpenReadOnly(cmd.Context(), file, opts...)
 }

@@ -126,6 +126,15 @@ func (c *Connector) extra(ctx context.Context, sink connectors.Sink, key connect
 	return x, cur.Since, nil
 }
 
+// sourceNow is GitHub's own now (its Date header), or this machine's before any response: the
+// time a cursor without a record time (an organisation's repository list) is saved at.
+func (c *Connector) sourceNow() time.Time {
+	if now, ok := c.tr.SourceNow(); ok {
+		return now.UTC()
+	}
+	return c.now().UTC()
+}
+
 func (c *Connector) cursor(key connectors.CursorKey, opts connectors.SyncOptions, since time.Time, x cursorExtra) connectors.Cursor {
 	b, _ := json.Marshal(x)
 	return connectors.Cursor{CursorKey: key, Since: since, ConfigHash: opts.ConfigHash, Extra: b}
@@ -211,7 +220,7 @@ func (c *Connector) repositories(ctx context.Context, sink connectors.Sink, opts
 				}
 				raws = append(raws, del...)
 			}
-			if err := c.commit(ctx, sink, opts, t, entityRepository, raws, []connectors.Cursor{c.cursor(key, opts, c.now(), cursorExtra{ETag: first})}); err != nil {
+			if err := c.commit(ctx, sink, opts, t, entityRepository, raws, []connectors.Cursor{c.cursor(key, opts, c.sourceNow(), cursorExtra{ETag: first})}); err != nil {
 				return nil, err
 			}
 		}

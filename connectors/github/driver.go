@@ -77,6 +77,9 @@ func newConnector(cfg *Config, env connectors.Env, hopts httpx.Options, sleep fu
 	if hopts.Concurrency == 0 {
 		hopts.Concurrency = cfg.Concurrency
 	}
+	if hopts.MinRetryWait == 0 {
+		hopts.MinRetryWait = env.MinRetryWait
+	}
 	if hopts.Logger == nil {
 		hopts.Logger = c.log
 	}

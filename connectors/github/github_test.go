@@ -293,6 +293,9 @@ func TestBadTokenIsAuthError(t *testing.T) {
 		if strings.Contains(fmt.Sprint(err), "wrong") {
 			t.Errorf("%s: error shows the token", name)
 		}
+		if n := strings.Count(fmt.Sprint(err), "credentials rejected"); n != 1 {
+			t.Errorf("%s: the rejection appears %d times: %v", name, n, err)
+		}
 	}
 	if err := testConnector(t, testConfig(s), nil, simulate.DefaultGitHubToken).Ping(context.Background()); err != nil {
 		t.Errorf("ping: %v", err)

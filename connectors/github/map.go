@@ -11,6 +11,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/trainimpact/trainimpact/connectors"
 	"github.com/trainimpact/trainimpact/models"
 )
 
@@ -127,6 +128,9 @@ func (c *Connector) mapPull(r models.RawRecord, emit func(models.Row) error) err
 	if repo == "" {
 		repo = r.Scope
 	}
+	if repo == "" || p.GetNumber() <= 0 || p.GetID() == 0 || p.CreatedAt == nil {
+		return fmt.Errorf("%w: a pull request needs a repository, number, id and created_at", connectors.ErrMalformed)
+	}
 	author, err := c.account(p.User, emit)
 	if err != nil {
 		return err
@@ -151,9 +155,12 @@ func (c *Connector) mapReview(r models.RawRecord, emit func(models.Row) error) e
 	}
 	m := pullURL.FindStringSubmatch(v.GetPullRequestURL())
 	if m == nil {
-		return fmt.Errorf("pull_request_url %q is not a pull request", v.GetPullRequestURL())
+		return fmt.Errorf("%w: pull_request_url %q is not a pull request", connectors.ErrMalformed, v.GetPullRequestURL())
 	}
-	n, _ := strconv.Atoi(m[2])
+	n, err := strconv.Atoi(m[2])
+	if err != nil || n <= 0 || v.GetID() == 0 {
+		return fmt.Errorf("%w: a review needs an id and a pull request number (%q)", connectors.ErrMalformed, m[2])
+	}
 	who, err := c.account(v.User, emit)
 	if err != nil {
 		return err
@@ -170,8 +177,8 @@ func (c *Connector) mapCommit(r models.RawRecord, emit func(models.Row) error) e
 	pr, _, ok := strings.Cut(r.NativeID, "@")
 	repo, num, ok2 := strings.Cut(pr, "#")
 	n, err := strconv.Atoi(num)
-	if !ok || !ok2 || err != nil {
-		return fmt.Errorf("native id %q is not owner/repo#number@sha", r.NativeID)
+	if !ok || !ok2 || err != nil || repo == "" || n <= 0 || v.GetSHA() == "" {
+		return fmt.Errorf("%w: native id %q is not owner/repo#number@sha, or the commit has no sha", connectors.ErrMalformed, r.NativeID)
 	}
 	var who string
 	if v.Author != nil && v.Author.GetLogin() != "" {
@@ -183,7 +190,7 @@ func (c *Connector) mapCommit(r models.RawRecord, emit func(models.Row) error) e
 		return err
 	}
 	var at time.Time
-	if d := v.GetCommit().GetAuthor().Date; d != nil {
+	if d := v.GetCommit().GetAuthor().GetDate(); !d.IsZero() { // a commit may come without an author
 		at = d.Time.UTC()
 	}
 	return emit(models.PRCommit{PRID: PullRequestID(repo, n), SHA: v.GetSHA(), AuthorAccountID: who, AuthoredAt: at})
@@ -197,6 +204,9 @@ func (c *Connector) mapDeployment(r models.RawRecord, emit func(models.Row) erro
 	repo := r.Scope
 	if m := repoURL.FindStringSubmatch(d.GetRepositoryURL()); m != nil {
 		repo = m[1]
+	}
+	if repo == "" || d.GetID() == 0 || d.CreatedAt == nil {
+		return fmt.Errorf("%w: a deployment needs a repository, id and created_at", connectors.ErrMalformed)
 	}
 	who, err := c.account(d.Creator, emit)
 	if err != nil {

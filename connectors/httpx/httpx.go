@@ -33,6 +33,7 @@ type Transport struct {
 	maxRetries  int
 	minBackoff  time.Duration
 	maxBackoff  time.Duration
+	minWait     time.Duration // floor of a server-demanded wait (MinRetryWait)
 	maxWait     time.Duration
 	timeout     time.Duration
 	sem         chan struct{}
@@ -41,6 +42,10 @@ type Transport struct {
 	now         func() time.Time
 	paceMu      sync.Mutex
 	pausedUntil time.Time
+
+	dateMu     sync.Mutex
+	sourceDate time.Time // the latest Date header seen
+	receivedAt time.Time // when it arrived, by the local monotonic clock
 
 	stats sync.Map // entity -> *EntityStats
 }
@@ -56,6 +61,11 @@ type Options struct {
 	MaxRetries int
 	// MinBackoff and MaxBackoff bound the exponential backoff (defaults 250 ms and 30 s).
 	MinBackoff, MaxBackoff time.Duration
+	// MinRetryWait is the shortest wait before retrying a response that names its own wait
+	// (Retry-After, a rate-limit reset): a shorter demand, "Retry-After: 0" included, waits
+	// MinRetryWait plus a uniform jitter of up to half of it, so that clients told to come back
+	// at once do not all come back together (default 1 s; negative means no floor).
+	MinRetryWait time.Duration
 	// MaxWait caps a single wait for Retry-After or a rate-limit reset (default 15 min); a longer
 	// demanded wait fails the request with ErrRateLimited.
 	MaxWait time.Duration
@@ -78,7 +88,7 @@ var ErrRateLimited = errors.New("httpx: rate limit wait exceeds the configured m
 func New(o Options) *Transport {
 	t := &Transport{
 		base: o.Base, source: o.Source, maxRetries: o.MaxRetries, minBackoff: o.MinBackoff,
-		maxBackoff: o.MaxBackoff, maxWait: o.MaxWait, timeout: o.Timeout, logger: o.Logger,
+		maxBackoff: o.MaxBackoff, minWait: o.MinRetryWait, maxWait: o.MaxWait, timeout: o.Timeout, logger: o.Logger,
 		sleep: o.Sleep, now: o.Now,
 	}
 	if t.maxRetries == 0 {
@@ -89,6 +99,9 @@ func New(o Options) *Transport {
 	}
 	if t.maxBackoff == 0 {
 		t.maxBackoff = 30 * time.Second
+	}
+	if t.minWait == 0 {
+		t.minWait = time.Second
 	}
 	if t.maxWait == 0 {
 		t.maxWait = 15 * time.Minute
@@ -251,7 +264,35 @@ func (t *Transport) attempt(ctx context.Context, req *http.Request) (*http.Respo
 	resp.Body = &Body{Reader: bytes.NewReader(body), b: body}
 	resp.ContentLength = int64(len(body))
 	t.notePrimaryLimit(resp)
+	t.noteDate(resp)
 	return resp, nil
+}
+
+// noteDate remembers the source's clock from the Date header of a response.
+func (t *Transport) noteDate(resp *http.Response) {
+	d, err := http.ParseTime(resp.Header.Get("Date"))
+	if err != nil {
+		return
+	}
+	t.dateMu.Lock()
+	if !d.Before(t.sourceDate) {
+		t.sourceDate, t.receivedAt = d, time.Now()
+	}
+	t.dateMu.Unlock()
+}
+
+// SourceNow returns the source's own clock: the latest Date header a response carried (whole
+// seconds, so up to a second early) plus the time elapsed here since it arrived. ok is false until
+// a response has carried one. Connectors end their "until now" windows and cursors on it, so that
+// a client clock ahead of the source does not move a cursor past records the source has not yet
+// written, and one behind does not leave out the newest.
+func (t *Transport) SourceNow() (now time.Time, ok bool) {
+	t.dateMu.Lock()
+	defer t.dateMu.Unlock()
+	if t.sourceDate.IsZero() {
+		return time.Time{}, false
+	}
+	return t.sourceDate.Add(time.Since(t.receivedAt)), true
 }
 
 // classify decides whether to retry and how long to wait first.
@@ -262,19 +303,19 @@ func (t *Transport) classify(resp *http.Response, err error, attempt int) (wait 
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests:
 		if d, ok := t.serverWait(resp); ok {
-			return d, true, "429 too many requests"
+			return t.floor(d), true, "429 too many requests"
 		}
 		return t.backoff(attempt), true, "429 too many requests"
 	case resp.StatusCode >= 500:
 		if d, ok := retryAfter(resp, t.now()); ok {
-			return d, true, resp.Status
+			return t.floor(d), true, resp.Status
 		}
 		return t.backoff(attempt), true, resp.Status
 	case resp.StatusCode == http.StatusForbidden:
 		// GitHub signals both its primary (X-RateLimit-Remaining: 0) and secondary (Retry-After)
 		// limits with 403; any other 403 is a real refusal and is not retried.
 		if d, ok := t.serverWait(resp); ok {
-			return d, true, "403 rate limited"
+			return t.floor(d), true, "403 rate limited"
 		}
 		if isSecondaryLimit(resp) {
 			return t.backoff(attempt) + t.minBackoff, true, "403 secondary rate limit"
@@ -342,6 +383,15 @@ func ReadBody(resp *http.Response) ([]byte, error) {
 		return b.b, nil
 	}
 	return io.ReadAll(resp.Body)
+}
+
+// floor raises a server-demanded wait shorter than MinRetryWait to MinRetryWait plus a jitter
+// uniform in [0, MinRetryWait/2].
+func (t *Transport) floor(d time.Duration) time.Duration {
+	if t.minWait <= 0 || d >= t.minWait {
+		return d
+	}
+	return t.minWait + time.Duration(rand.Int64N(int64(t.minWait/2)+1))
 }
 
 // backoff is exponential with full jitter: uniform in [0, min(max, min·2^attempt)].

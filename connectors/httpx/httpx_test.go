@@ -321,3 +321,102 @@ func TestReleaseSendsWaitingRequestFirst(t *testing.T) {
 	}
 	t.Logf("waiting request sent first in %d of %d trials", hits, trials)
 }
+
+// TestRetryAfterZeroStillWaits: a server that says "come back at once" (Retry-After: 0, a
+// Retry-After date already past, a rate-limit reset already past) is retried after
+// MinRetryWait plus at most half of it again, never at once; a longer demand is kept as asked.
+func TestRetryAfterZeroStillWaits(t *testing.T) {
+	past := time.Now().Add(-time.Hour)
+	cases := map[string]func(w http.ResponseWriter){
+		"429 Retry-After 0":    func(w http.ResponseWriter) { w.Header().Set("Retry-After", "0"); w.WriteHeader(429) },
+		"503 Retry-After 0":    func(w http.ResponseWriter) { w.Header().Set("Retry-After", "0"); w.WriteHeader(503) },
+		"429 Retry-After 0.01": func(w http.ResponseWriter) { w.Header().Set("Retry-After", "0.01"); w.WriteHeader(429) },
+		"429 past date": func(w http.ResponseWriter) {
+			w.Header().Set("Retry-After", past.UTC().Format(http.TimeFormat))
+			w.WriteHeader(429)
+		},
+		"403 reset past": func(w http.ResponseWriter) {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(past.Unix(), 10))
+			w.WriteHeader(403)
+		},
+	}
+	for name, fault := range cases {
+		for _, min := range []time.Duration{0, 40 * time.Millisecond} { // 0: the default, 1 s
+			srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+				if n <= 20 {
+					fault(w)
+					return
+				}
+				io.WriteString(w, "ok")
+			})
+			ns := &noSleep{}
+			tr := New(Options{Sleep: ns.sleep, MinRetryWait: min, MaxRetries: 30})
+			if _, body, err := get(t, tr, srv.URL); err != nil || body != "ok" {
+				t.Fatalf("%s: %q %v", name, body, err)
+			}
+			floor := min
+			if floor == 0 {
+				floor = time.Second
+			}
+			distinct := map[time.Duration]bool{}
+			for _, w := range ns.waits {
+				distinct[w] = true
+				if w < floor || w > floor+floor/2 {
+					t.Errorf("%s, floor %s: waited %s, want within [%s, %s]", name, floor, w, floor, floor+floor/2)
+				}
+			}
+			if len(ns.waits) != 20 || len(distinct) < 10 {
+				t.Errorf("%s: %d waits, %d distinct (no jitter?)", name, len(ns.waits), len(distinct))
+			}
+		}
+	}
+	// No floor when asked for none, and a long demand is never shortened.
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(429)
+			return
+		}
+		if n == 2 {
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(429)
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	ns := &noSleep{}
+	if _, _, err := get(t, New(Options{Sleep: ns.sleep, MinRetryWait: -1}), srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	if len(ns.waits) != 2 || ns.waits[0] != 0 || ns.waits[1] != 7*time.Second {
+		t.Errorf("waits %v, want [0s 7s]", ns.waits)
+	}
+}
+
+// TestSourceNowFollowsTheDateHeader: SourceNow is unknown before a response, then the source's
+// Date (not this machine's clock) plus the time since it arrived; an older Date never moves it back.
+func TestSourceNowFollowsTheDateHeader(t *testing.T) {
+	src := time.Date(2020, 2, 29, 23, 59, 58, 0, time.UTC)
+	srv, _ := serve(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		d := src
+		if n == 2 {
+			d = src.Add(-time.Hour) // a response from a lagging replica
+		}
+		w.Header().Set("Date", d.Format(http.TimeFormat))
+		io.WriteString(w, "ok")
+	})
+	tr := New(Options{})
+	if _, ok := tr.SourceNow(); ok {
+		t.Fatal("a source clock before any response")
+	}
+	for range 2 {
+		if _, _, err := get(t, tr, srv.URL); err != nil {
+			t.Fatal(err)
+		}
+		now, ok := tr.SourceNow()
+		if !ok || now.Before(src) || now.Sub(src) > 5*time.Second {
+			t.Fatalf("source now %s (%v), want just after %s", now, ok, src)
+		}
+	}
+}

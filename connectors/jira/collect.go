@@ -95,6 +95,9 @@ func (s *Source) searchFields() []string {
 	return out
 }
 
+// jqlLayout is how JQL dates are written: yyyy/MM/dd HH:mm, in the user's time zone.
+const jqlLayout = "2006/01/02 15:04"
+
 // buildJQL returns the search: the configured JQL, updated since (written in the user's time
 // zone, minutes truncated down), ordered by updated.
 func (s *Source) buildJQL(since time.Time, loc *time.Location) string {
@@ -105,8 +108,36 @@ func (s *Source) buildJQL(since time.Time, loc *time.Location) string {
 	if j := strings.TrimSpace(s.cfg.JQL); j != "" {
 		parts = append(parts, "("+j+")")
 	}
-	parts = append(parts, `updated >= "`+since.In(loc).Format("2006/01/02 15:04")+`"`)
+	parts = append(parts, `updated >= "`+jqlTime(since, loc)+`"`)
 	return strings.Join(parts, " AND ") + " ORDER BY updated ASC, key ASC"
+}
+
+// jqlTime writes since as a JQL wall time in loc that no reading of it exceeds: in the hour a
+// clock falls back, a wall time names two instants, and Jira may take the later one, so a cursor
+// in the first of them is written as the wall time one shift earlier. Cursors are kept within
+// the years JQL can write (1970 to 9999).
+func jqlTime(since time.Time, loc *time.Location) string {
+	if lo := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC); since.Before(lo) {
+		since = lo
+	}
+	if hi := time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC); since.After(hi) {
+		since = hi
+	}
+	t := since
+	for range 4 {
+		w := t.In(loc).Format(jqlLayout)
+		later := false
+		for _, shift := range []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour} {
+			if t.Add(shift).In(loc).Format(jqlLayout) == w {
+				t, later = t.Add(-shift), true
+				break
+			}
+		}
+		if !later {
+			return w
+		}
+	}
+	return t.In(loc).Format(jqlLayout)
 }
 
 // page is one search page, or the error that ended the search.

@@ -85,6 +85,9 @@ func Open(cfg *Config, env connectors.Env, opts httpx.Options) (*Source, error) 
 	if opts.Concurrency == 0 {
 		opts.Concurrency = c.Concurrency
 	}
+	if opts.MinRetryWait == 0 {
+		opts.MinRetryWait = env.MinRetryWait
+	}
 	if opts.Logger == nil {
 		opts.Logger = s.log
 	}

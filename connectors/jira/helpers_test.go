@@ -76,7 +76,7 @@ func dcEnv(srv *simulate.Server, base http.RoundTripper) connectors.Env {
 }
 
 // fastRetries keeps retry waits tiny in tests.
-var fastRetries = httpx.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+var fastRetries = httpx.Options{MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, MinRetryWait: time.Millisecond}
 
 func openSource(t testing.TB, srv *simulate.Server, mode apicommon.JiraMode, cfg *Config, base http.RoundTripper) *Source {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trainimpact/trainimpact/connectors"
 	"github.com/trainimpact/trainimpact/models"
 )
 
@@ -160,6 +161,9 @@ func (s *Source) mapIssue(r models.RawRecord, accts accountSet, emit func(models
 	var is issueJSON
 	if err := json.Unmarshal(r.Payload, &is); err != nil {
 		return fmt.Errorf("jira: issue %s: %w", r.NativeID, err)
+	}
+	if is.ID == "" {
+		return fmt.Errorf("jira: issue %s: %w: no id", r.NativeID, connectors.ErrMalformed)
 	}
 	f := &is.Fields
 	t := models.Ticket{TicketID: models.ID(Name, entityIssue, is.ID), Source: Name, NativeID: is.ID, Key: is.Key,

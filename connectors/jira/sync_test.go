@@ -399,6 +399,9 @@ func TestAuthFailureNamesVariables(t *testing.T) {
 		if strings.Contains(err.Error(), "wrong") {
 			t.Fatal("the error shows the token")
 		}
+		if n := strings.Count(err.Error(), "credentials rejected"); n != 1 {
+			t.Fatalf("%s: the rejection appears %d times: %v", mode, n, err)
+		}
 	}
 }
 

@@ -172,7 +172,7 @@ func benchSync(b *testing.B, withDB bool) {
 		}
 		c, err := pagerduty.New(cfg, connectors.Env{Secrets: map[string]string{tokenEnv: simulate.DefaultPagerDutyToken},
 			Now: func() time.Time { return srv.Now }}, pagerduty.WithHTTPX(func(o *httpx.Options) {
-			o.MinBackoff, o.MaxBackoff = time.Millisecond, 5*time.Millisecond
+			o.MinBackoff, o.MaxBackoff, o.MinRetryWait = time.Millisecond, 5*time.Millisecond, time.Millisecond
 		}))
 		if err != nil {
 			b.Fatal(err)

@@ -86,7 +86,7 @@ func New(cfg *Config, env connectors.Env, opts ...Option) (*Connector, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	ho := httpx.Options{Source: Source, Base: env.Transport, Concurrency: cfg.Concurrency, Logger: c.log}
+	ho := httpx.Options{Source: Source, Base: env.Transport, Concurrency: cfg.Concurrency, Logger: c.log, MinRetryWait: env.MinRetryWait}
 	if o.httpx != nil {
 		o.httpx(&ho)
 	}

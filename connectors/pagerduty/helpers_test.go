@@ -61,7 +61,7 @@ func connector(t testing.TB, srv *simulate.Server, cfg *pagerduty.Config, base h
 	t.Helper()
 	c, err := pagerduty.New(cfg, connectors.Env{Secrets: map[string]string{tokenEnv: simulate.DefaultPagerDutyToken},
 		Transport: base, Now: srv.Now}, pagerduty.WithHTTPX(func(o *httpx.Options) {
-		o.MinBackoff, o.MaxBackoff = time.Millisecond, 5*time.Millisecond
+		o.MinBackoff, o.MaxBackoff, o.MinRetryWait = time.Millisecond, 5*time.Millisecond, time.Millisecond
 	}))
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	pd "github.com/PagerDuty/go-pagerduty"
 
+	"github.com/trainimpact/trainimpact/connectors"
 	"github.com/trainimpact/trainimpact/models"
 )
 
@@ -129,17 +130,26 @@ func mapRaw(r *models.RawRecord) (models.Row, error) {
 		if err := json.Unmarshal(r.Payload, &u); err != nil {
 			return nil, fmt.Errorf("pagerduty: map user %s: %w", r.NativeID, err)
 		}
+		if u.ID == "" {
+			return nil, fmt.Errorf("pagerduty: map user %s: %w: no id", r.NativeID, connectors.ErrMalformed)
+		}
 		return userRow(&u), nil
 	case EntityIncident:
 		var p incidentPayload
 		if err := json.Unmarshal(r.Payload, &p); err != nil {
 			return nil, fmt.Errorf("pagerduty: map incident %s: %w", r.NativeID, err)
 		}
+		if p.ID == "" || parseTime(p.CreatedAt).IsZero() {
+			return nil, fmt.Errorf("pagerduty: map incident %s: %w: no id or no RFC 3339 created_at (%q)", r.NativeID, connectors.ErrMalformed, p.CreatedAt)
+		}
 		return incidentRow(&p, r.DeletedAt), nil
 	case EntityLogEntry:
 		var p logEntryPayload
 		if err := json.Unmarshal(r.Payload, &p); err != nil {
 			return nil, fmt.Errorf("pagerduty: map log entry %s: %w", r.NativeID, err)
+		}
+		if p.ID == "" || p.Incident.ID == "" || parseTime(p.CreatedAt).IsZero() {
+			return nil, fmt.Errorf("pagerduty: map log entry %s: %w: no id, no incident or no RFC 3339 created_at (%q)", r.NativeID, connectors.ErrMalformed, p.CreatedAt)
 		}
 		return eventRow(&p), nil
 	}

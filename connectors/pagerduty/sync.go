@@ -82,6 +82,12 @@ func (c *Connector) Sync(ctx context.Context, sink connectors.Sink, opts connect
 		fresh: map[string]time.Time{}, dropped: map[string]bool{}, seen: map[string]map[string]bool{},
 		counts: map[string]*connectors.Counts{}, started: map[string]time.Time{}}
 	err := r.reference(ctx)
+	if now, ok := c.transport.SourceNow(); ok {
+		// The windows and cursors below end at PagerDuty's own now (its Date header), not this
+		// machine's: a clock ahead would save cursors past incidents not yet created, one behind
+		// would leave out the newest.
+		r.now = now.UTC().Truncate(time.Second)
+	}
 	if err == nil {
 		err = r.incidents(ctx)
 	}
@@ -236,6 +242,13 @@ func (r *run) reference(ctx context.Context) error {
 	wg.Wait()
 	if ctx.Err() != nil {
 		return ctx.Err()
+	}
+	// A rejected token fails every list at once: report it once, not once per entity.
+	for _, err := range errs {
+		var ae *connectors.AuthError
+		if errors.As(err, &ae) {
+			return err
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -3,10 +3,14 @@ package pagerduty_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/trainimpact/trainimpact/connectors"
+	"github.com/trainimpact/trainimpact/connectors/httpx"
 	"github.com/trainimpact/trainimpact/connectors/pagerduty"
 	"github.com/trainimpact/trainimpact/connectors/simulate"
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
@@ -169,6 +173,9 @@ func TestAuth(t *testing.T) {
 		if !errors.As(err, &ae) || !errors.Is(err, connectors.ErrAuth) || len(ae.Env) != 1 || ae.Env[0] != tokenEnv || ae.Status != 401 {
 			t.Errorf("%s: want AuthError naming %s, got %v", name, tokenEnv, err)
 		}
+		if n := strings.Count(err.Error(), "credentials rejected"); n != 1 {
+			t.Errorf("%s: the rejection appears %d times: %v", name, n, err)
+		}
 	}
 	good := connector(t, srv, cfg, nil)
 	if err := good.Ping(ctx); err != nil {
@@ -176,5 +183,40 @@ func TestAuth(t *testing.T) {
 	}
 	if n := good.Transport().TotalRequests(); n != 1 {
 		t.Fatalf("ping made %d requests", n)
+	}
+}
+
+// TestWindowsFollowTheSourceClock: with this machine's clock 30 days behind or ahead of
+// PagerDuty's, a sync gets every incident, and an incremental sync after ten more days of
+// incidents gets every new one: windows and cursors end at the source's now (its Date header).
+func TestWindowsFollowTheSourceClock(t *testing.T) {
+	ctx := context.Background()
+	for _, shift := range []time.Duration{-30 * 24 * time.Hour, 30 * 24 * time.Hour} {
+		srv := startSim(t, testOrg(), simulate.Faults{})
+		d := openDB(t)
+		local := func() time.Time { return srv.Now().Add(shift) }
+		open := func() *pagerduty.Connector {
+			c, err := pagerduty.New(config(srv), connectors.Env{Secrets: map[string]string{tokenEnv: simulate.DefaultPagerDutyToken},
+				Now: local}, pagerduty.WithHTTPX(func(o *httpx.Options) {
+				o.MinBackoff, o.MaxBackoff, o.MinRetryWait = time.Millisecond, 5*time.Millisecond, time.Millisecond
+			}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		if err := syncOnce(ctx, t, open(), d, connectors.SyncOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprintf("local clock %+dd, first sync", int(shift.Hours()/24)), func(t *testing.T) { checkTruth(t, d, srv.Truth().Counts) })
+		before := srv.Truth().Counts.Incidents
+		srv.Advance(10)
+		if srv.Truth().Counts.Incidents == before {
+			t.Fatal("no new incidents in ten days: the test proves nothing")
+		}
+		if err := syncOnce(ctx, t, open(), d, connectors.SyncOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprintf("local clock %+dd, ten days later", int(shift.Hours()/24)), func(t *testing.T) { checkTruth(t, d, srv.Truth().Counts) })
 	}
 }

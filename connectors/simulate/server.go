@@ -314,6 +314,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.byPath[r.Method+" "+r.URL.Path]++
 	s.mu.Unlock()
 
+	// The Date header carries the simulated clock, as a real API's carries its own: clients that
+	// end their windows at the source's now read it from there.
+	w.Header().Set("Date", s.Now().UTC().Format(http.TimeFormat))
 	if s.outages.serve(w, api) {
 		return
 	}

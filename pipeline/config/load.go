@@ -295,6 +295,16 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	oneOf("analysis.control", a.Control, "not_yet_treated", "never_treated")
 	oneOf("analysis.dropouts", a.Dropouts, "exclude", "intention_to_treat")
 	oneOf("analysis.treatment_start", a.TreatmentStart, "completed", "enrolled")
+	// NaN passes every comparison, so each float is checked to be finite first (YAML writes .nan
+	// and .inf); the ROI's costs and values are checked with their own rules below.
+	for _, k := range []struct {
+		key string
+		v   float64
+	}{{"analysis.alpha", a.Alpha}, {"analysis.max_censored", a.MaxCensored}} {
+		if math.IsNaN(k.v) || math.IsInf(k.v, 0) {
+			bad(k.key, "must be a finite number")
+		}
+	}
 	if a.Alpha <= 0 || a.Alpha >= 0.5 {
 		bad("analysis.alpha", "must be between 0 and 0.5")
 	}

@@ -211,7 +211,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 func pipeline(ctx context.Context, s *workspace.Session, cfg *config.Config, srv *simulate.Server, res *Result,
 	opts Options, step func(string), logger *slog.Logger) error {
 	step("syncing PagerDuty, Jira and GitHub over HTTP")
-	results, err := syncer.Sync(ctx, s.Store, cfg, syncer.Options{Logger: logger, Now: srv.Now, Progress: opts.Progress})
+	results, err := syncer.Sync(ctx, s.Store, cfg, syncer.Options{Logger: logger, Now: srv.Now, Progress: opts.Progress,
+		MinRetryWait: time.Millisecond})
 	res.Sync = results
 	if err != nil {
 		return err

@@ -156,8 +156,7 @@ type prepared struct {
 
 // prepare reads and validates one file.
 func prepare(kind, path string, now, today time.Time) (*prepared, error) {
-	want, ok := Headers[kind]
-	if !ok {
+	if _, ok := Headers[kind]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
 	abs, err := filepath.Abs(path)
@@ -172,6 +171,16 @@ func prepare(kind, path string, now, today time.Time) (*prepared, error) {
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("people: read %s: %w", path, err)
+	}
+	return prepareData(kind, path, abs, data, now, today)
+}
+
+// prepareData validates the bytes of one file (path as given, for messages; abs, its absolute
+// path, for the rows).
+func prepareData(kind, path, abs string, data []byte, now, today time.Time) (*prepared, error) {
+	want, ok := Headers[kind]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
 	var pr problems
 	var t *table

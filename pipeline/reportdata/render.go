@@ -71,13 +71,9 @@ func Render(ctx context.Context, cfg *config.Config, opts Options) (*Paths, erro
 	if err := checkFormats(opts.Formats); err != nil {
 		return nil, err
 	}
-	st, err := store.OpenReadOnly(ctx, opts.DB)
+	st, err := store.OpenReadOnlyLocked(ctx, opts.DB) // no file, network or extension access from SQL
 	if err != nil {
 		return nil, err
-	}
-	if _, err := st.DB().ExecContext(ctx, query("lockdown")); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("reportdata: lock down the connection: %w", err)
 	}
 	in, err := Load(ctx, st, cfg, opts.Period, opts.Now())
 	if cerr := st.Close(); err == nil && cerr != nil {

@@ -38,7 +38,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
 		}
 	}
-	s, err := open(ctx, path, false)
+	s, err := open(ctx, path, false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -62,9 +62,54 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// Every connection the tool opens fetches no code: DuckDB neither installs an extension it knows
+// of on first use (autoinstall_known_extensions=false) nor loads a community one
+// (allow_community_extensions=false). Extensions built into the binary (json, parquet) still work.
+const baseSettings = "autoinstall_known_extensions=false&allow_community_extensions=false"
+
+// lockedSettings are added by NoExternalAccess.
+const lockedSettings = "enable_external_access=false&lock_configuration=true"
+
+// Option adjusts how OpenReadOnly opens a database.
+type Option func(*openOptions)
+
+type openOptions struct{ locked bool }
+
+// NoExternalAccess makes a read-only connection read its database file and nothing else: no
+// other file or URL (read_csv, COPY ... TO, ATTACH), no extension installed or loaded, and no
+// setting changed afterwards (enable_external_access=false, lock_configuration=true). A statement
+// that tries fails with an error IsRestricted recognises. It is meant for SQL that runs unattended
+// or on someone else's behalf: named queries (`trainimpact query`) and the report. DuckDB shares
+// one instance per file within a process, so while another handle on the same file is open
+// without this option the open fails (DuckDB: "different configuration"): close the other first.
+func NoExternalAccess() Option { return func(o *openOptions) { o.locked = true } }
+
+// OpenReadOnlyLocked is OpenReadOnly(ctx, path, NoExternalAccess()): the warehouse as named
+// queries and the report read it.
+func OpenReadOnlyLocked(ctx context.Context, path string) (*Store, error) {
+	return OpenReadOnly(ctx, path, NoExternalAccess())
+}
+
+// ErrSettings reports a database opened without the settings above (DuckDB reads them from the
+// connection string, which a path holding '?' or '#' cuts short).
+var ErrSettings = errors.New("store: the connection settings could not be applied")
+
+// IsRestricted reports whether err is DuckDB refusing a statement on a NoExternalAccess
+// connection: a permission error (a file, URL or extension it may not reach) or invalid input
+// (a locked setting, such as SET enable_external_access=true).
+func IsRestricted(err error) bool {
+	var de *duckdb.Error
+	return errors.As(err, &de) && (de.Type == duckdb.ErrorTypePermission || de.Type == duckdb.ErrorTypeInvalidInput)
+}
+
 // OpenReadOnly opens an existing database for reading. Several readers may share a file; a file
-// held by a writer fails with ErrLocked and a missing file with ErrNotFound.
-func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+// held by a writer fails with ErrLocked and a missing file with ErrNotFound. With NoExternalAccess
+// the connection reaches nothing beyond the file.
+func OpenReadOnly(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	var o openOptions
+	for _, f := range opts {
+		f(&o)
+	}
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, &OpenError{Path: path, Err: ErrNotFound,
@@ -72,7 +117,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		}
 		return nil, &OpenError{Path: path, Err: err}
 	}
-	s, err := open(ctx, path, true)
+	s, err := open(ctx, path, true, o.locked)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +128,16 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
-	dsn := path
+func open(ctx context.Context, path string, readOnly, locked bool) (*Store, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, &OpenError{Path: path, Err: ErrSettings, Hint: "rename the file or folder without '?' or '#'"}
+	}
+	dsn := path + "?" + baseSettings
 	if readOnly {
-		dsn += "?access_mode=read_only"
+		dsn += "&access_mode=read_only"
+	}
+	if locked {
+		dsn += "&" + lockedSettings
 	}
 	connector, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
@@ -96,6 +147,19 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, classifyOpen(path, readOnly, err)
+	}
+	// The settings ride on the DSN, which a path holding '#' or '?' would cut short: check that
+	// they hold rather than run without them.
+	var autoinstall, community, external, lock bool
+	if err := db.QueryRowContext(ctx, `SELECT current_setting('autoinstall_known_extensions'),
+		current_setting('allow_community_extensions'), current_setting('enable_external_access'),
+		current_setting('lock_configuration')`).Scan(&autoinstall, &community, &external, &lock); err != nil {
+		db.Close()
+		return nil, &OpenError{Path: path, Err: fmt.Errorf("store: read settings: %w", err)}
+	}
+	if autoinstall || community || locked && (external || !lock) {
+		db.Close()
+		return nil, &OpenError{Path: path, Err: ErrSettings, Hint: "rename the file or folder without '?' or '#'"}
 	}
 	return &Store{db: db, path: path, readOnly: readOnly, bulkMin: bulkThreshold, bulkSeg: bulkSegment}, nil
 }

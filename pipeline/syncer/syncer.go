@@ -32,6 +32,9 @@ type Options struct {
 	Transport http.RoundTripper
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// MinRetryWait is connectors.Env.MinRetryWait (0 = httpx's default, 1 s); the demo lowers it
+	// for its simulated API.
+	MinRetryWait time.Duration
 	// Progress receives (source, entity, fetched so far) after each committed batch.
 	Progress func(source, entity string, fetched int)
 }
@@ -111,7 +114,7 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, opts Options
 // syncOne collects one source with DuckDB leaving a core to the collection, then runs the
 // connector's derive statements on every core (nothing is being fetched any more).
 func syncOne(ctx context.Context, st *store.Store, sk *sink.Sink, cfg *config.Config, name string, opts Options, logger *slog.Logger) error {
-	c, err := open(cfg, name, opts.Transport, logger, opts.Now)
+	c, err := open(cfg, name, opts, logger)
 	if err != nil {
 		return err
 	}
@@ -136,13 +139,13 @@ func syncOne(ctx context.Context, st *store.Store, sk *sink.Sink, cfg *config.Co
 	return nil
 }
 
-func open(cfg *config.Config, name string, transport http.RoundTripper, logger *slog.Logger, now func() time.Time) (connectors.Connector, error) {
+func open(cfg *config.Config, name string, opts Options, logger *slog.Logger) (connectors.Connector, error) {
 	drv, err := connectors.Lookup(name)
 	if err != nil {
 		return nil, err
 	}
-	return drv.Open(cfg.Sources[name], connectors.Env{Secrets: cfg.Env(name), Transport: transport,
-		Logger: logger, Now: now})
+	return drv.Open(cfg.Sources[name], connectors.Env{Secrets: cfg.Env(name), Transport: opts.Transport,
+		Logger: logger, Now: opts.Now, MinRetryWait: opts.MinRetryWait})
 }
 
 func diff(source string, before, after map[string]connectors.Counts) map[string]connectors.Counts {
@@ -164,7 +167,7 @@ func Ping(ctx context.Context, cfg *config.Config, name string, transport http.R
 	if err := cfg.CheckSourceSecrets(name); err != nil {
 		return err
 	}
-	c, err := open(cfg, name, transport, slog.New(slog.DiscardHandler), nil)
+	c, err := open(cfg, name, Options{Transport: transport}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -206,7 +209,7 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 			logger.Warn("raw records of an unconfigured source left as they are", "source", name)
 			continue
 		}
-		c, err := open(cfg, name, nil, logger, nil)
+		c, err := open(cfg, name, Options{}, logger)
 		if err != nil {
 			return counts, err
 		}
