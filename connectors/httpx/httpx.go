@@ -45,7 +45,6 @@ type Transport struct {
 
 	dateMu     sync.Mutex
 	sourceDate time.Time // the latest Date header seen
-	receivedAt time.Time // when it arrived, by the local monotonic clock
 
 	stats sync.Map // entity -> *EntityStats
 }
@@ -276,23 +275,26 @@ func (t *Transport) noteDate(resp *http.Response) {
 	}
 	t.dateMu.Lock()
 	if !d.Before(t.sourceDate) {
-		t.sourceDate, t.receivedAt = d, time.Now()
+		t.sourceDate = d
 	}
 	t.dateMu.Unlock()
 }
 
 // SourceNow returns the source's own clock: the latest Date header a response carried (whole
-// seconds, so up to a second early) plus the time elapsed here since it arrived. ok is false until
-// a response has carried one. Connectors end their "until now" windows and cursors on it, so that
-// a client clock ahead of the source does not move a cursor past records the source has not yet
-// written, and one behind does not leave out the newest.
+// seconds). ok is false until a response has carried one. Connectors end their "until now" windows
+// and cursors on it, right after a response, so that a client clock ahead of the source does not
+// move a cursor past records the source has not yet written, and one behind does not leave out the
+// newest. It is at or a little before the source's now — never after it, so a cursor saved at it
+// can only make the next sync (which starts a whole overlap earlier) fetch a record twice, never
+// miss one — and it does not depend on how long this machine took to get there: a sync killed and
+// run again saves the same cursors as one run straight through.
 func (t *Transport) SourceNow() (now time.Time, ok bool) {
 	t.dateMu.Lock()
 	defer t.dateMu.Unlock()
 	if t.sourceDate.IsZero() {
 		return time.Time{}, false
 	}
-	return t.sourceDate.Add(time.Since(t.receivedAt)), true
+	return t.sourceDate, true
 }
 
 // classify decides whether to retry and how long to wait first.

@@ -88,7 +88,11 @@ func TestFileModes(t *testing.T) {
 		{0o022, "people:\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 0o640},
 		{0o077, "people:\n  pseudonymize: true\n  pseudonym_key_env: TI_PSEUDONYM_KEY\n", 0o640},
 	} {
-		t.Run(fmt.Sprintf("umask%03o-mode%04o", c.umask, c.want), func(t *testing.T) {
+		name := fmt.Sprintf("umask%03o-mode%04o", c.umask, c.want)
+		if strings.Contains(c.extra, "pseudonymize") {
+			name += "-pseudonymised" // a unique name: a repeated one gets "#01", which a database path may not hold
+		}
+		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			cfg, _ := writeConfig(t, dir, plainConfig+c.extra)
 			old := syscall.Umask(c.umask)
