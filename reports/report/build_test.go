@@ -98,3 +98,21 @@ func TestProblemsBecomeCaveats(t *testing.T) {
 		t.Errorf("a report without ROI rows: %+v", r.ROI)
 	}
 }
+
+// TestPaidBackClaimsNoMoreThanTheInterval pins what the report may say about whether the program
+// paid for itself: only what the ROI's interval allows.
+func TestPaidBackClaimsNoMoreThanTheInterval(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   string
+	}{
+		{12, 140, "paid for itself within the first year even at the lower bound"},
+		{-277, 404, "cannot tell yet whether the program paid for itself"},
+		{-90, -5, "did not pay for itself"},
+	} {
+		got := paidBack(ROI{ROICILow: c.lo, ROICIHigh: c.hi})
+		if !strings.Contains(got, c.want) {
+			t.Errorf("interval [%v, %v]: %q, want %q", c.lo, c.hi, got, c.want)
+		}
+	}
+}

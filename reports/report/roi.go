@@ -138,8 +138,24 @@ func roiHeadline(r ROI, conf float64) string {
 	if !math.IsNaN(r.ROICILow) {
 		s += fmt.Sprintf(" (%s %s to %s)", ciLabel(conf), PctValue(r.ROICILow), PctValue(r.ROICIHigh))
 	}
+	if !math.IsNaN(r.ROICILow) {
+		return s + fmt.Sprintf("; the conservative figure, the lower bound of that interval, is %s (benefit/cost %s). %s",
+			PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR), paidBack(r))
+	}
 	return s + fmt.Sprintf("; the conservative figure, counting only what the intervals support, is %s (benefit/cost %s).",
 		PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR))
+}
+
+// paidBack says what the ROI's interval allows about whether the program paid for itself in its
+// first year (ROI ≥ 0), claiming no more than the interval does.
+func paidBack(r ROI) string {
+	switch {
+	case r.ROICILow >= 0:
+		return "The program paid for itself within the first year even at the lower bound."
+	case r.ROICIHigh < 0:
+		return "The program did not pay for itself within the first year: even the upper bound is a loss."
+	}
+	return "The interval runs from a loss to a gain: the data cannot tell yet whether the program paid for itself."
 }
 
 func roiSentences(r ROI, conf float64) []string {
@@ -165,8 +181,13 @@ func roiSentences(r ROI, conf float64) []string {
 		roi += " This warehouse holds no interval for the total; the conservative figure below is the one to quote."
 	}
 	s = append(s, roi)
-	s = append(s, fmt.Sprintf("Conservatively — counting each metric at the bound of its interval nearest to no effect, nothing where the interval includes no effect, and harms in full — the ROI is %s and the benefit/cost ratio %s.",
-		PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR)))
+	if math.IsNaN(r.ROICILow) {
+		s = append(s, fmt.Sprintf("Conservatively — counting each metric at the bound of its interval nearest to no effect, nothing where the interval includes no effect, and harms in full — the ROI is %s and the benefit/cost ratio %s.",
+			PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR)))
+	} else {
+		s = append(s, fmt.Sprintf("Conservatively — at the lower bound of the total's %s, which one bootstrap over teams draws for every metric at once, with harms counted as harms (Phillips: the most conservative alternative) — the ROI is %s and the benefit/cost ratio %s. %s",
+			ci, PctValue(r.ConservativeROIPct), Ratio(r.ConservativeBCR), paidBack(r)))
+	}
 	if len(r.Intangibles) > 0 {
 		s = append(s, fmt.Sprintf("%d measures have no money value configured and are listed as intangibles, not converted.", len(r.Intangibles)))
 	}
