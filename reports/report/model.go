@@ -196,7 +196,10 @@ type ROI struct {
 
 // CostLine is one line of the fully loaded cost.
 type CostLine struct {
-	Line               string
+	Line string
+	// Label is the line in a sponsor's words, with what Quantity counts ("Participant fees
+	// (people enrolled)"); Build fills it from Line.
+	Label              string
 	Quantity, UnitCost float64
 	Amount             float64
 	Currency           string

@@ -51,7 +51,11 @@ func Ratio(x float64) string {
 }
 
 func buildROI(in Input, fs []Finding) ROI {
-	out := ROI{Currency: in.Currency, CostLines: in.CostLines}
+	out := ROI{Currency: in.Currency}
+	for _, c := range in.CostLines {
+		c.Label = costLabel(c.Line)
+		out.CostLines = append(out.CostLines, c)
+	}
 	nan := math.NaN()
 	out.Cost, out.Benefit, out.BenefitCILow, out.BenefitCIHigh, out.BenefitConservative = nan, nan, nan, nan, nan
 	out.NetBenefit, out.ROIPct, out.ROICILow, out.ROICIHigh = nan, nan, nan, nan
@@ -131,6 +135,26 @@ func buildROI(in Input, fs []Finding) ROI {
 	out.Sentences = roiSentences(out, 100*(1-in.Alpha))
 	out.Headline = roiHeadline(out, 100*(1-in.Alpha))
 	return out
+}
+
+// costLabels name the cost lines analyze writes (table roi_costs) in a sponsor's words, with what
+// their quantity counts.
+var costLabels = map[string]string{
+	"participant_fee":    "Participant fees (people enrolled, dropouts included)",
+	"participant_time":   "Participants' time (hours, at the loaded hourly rate)",
+	"facilitation":       "Facilitation",
+	"design_development": "Design and development",
+	"evaluation":         "Evaluation",
+	"overhead":           "Overhead",
+	"other_fixed":        "Other fixed costs",
+}
+
+// costLabel returns a cost line's label, or the line itself when it has none.
+func costLabel(line string) string {
+	if l, ok := costLabels[line]; ok {
+		return l
+	}
+	return line
 }
 
 func roiHeadline(r ROI, conf float64) string {
