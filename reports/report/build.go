@@ -206,6 +206,14 @@ func levelOf(e Effect) float64 {
 
 // eventStudy converts the event-time rows to the headline's reading: percent when the headline
 // reads relatively (exp(x) − 1, or over the headline's level), points otherwise.
+// EventStudyFirst and EventStudyLast bound the periods since training an event-study chart shows:
+// six before (as many as the pre-trend test uses) to twelve after. The event times further out
+// rest on the earliest or latest one or two cohorts only; they stay in the estimates table.
+const (
+	EventStudyFirst = -6
+	EventStudyLast  = 12
+)
+
 func eventStudy(h Effect, rows []EstimateRow) ([]charts.EventPoint, string) {
 	var pts []charts.EventPoint
 	level := levelOf(h)
@@ -229,6 +237,9 @@ func eventStudy(h Effect, rows []EstimateRow) ([]charts.EventPoint, string) {
 	for _, e := range rows {
 		if e.Method != methodDiD || e.Aggregation != aggEventTime || e.RelPeriod == nil || e.Population == popITT {
 			continue
+		}
+		if *e.RelPeriod < EventStudyFirst || *e.RelPeriod > EventStudyLast {
+			continue // the far ends rest on one or two cohorts: their intervals would swamp the chart
 		}
 		p := charts.EventPoint{RelPeriod: *e.RelPeriod, Estimate: conv(e.Estimate), Low: conv(e.CILow), High: conv(e.CIHigh)}
 		if hasFlag(e.Flags, "suppressed") || math.IsNaN(e.Estimate) || math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
@@ -400,20 +411,19 @@ func pretrendText(p *Pretrend, alpha float64) string {
 	default:
 		s = fmt.Sprintf("p = %.3f", p.P)
 		if !math.IsNaN(p.Stat) {
-			df := ""
-			if !math.IsNaN(p.DF1) {
-				df = fmt.Sprintf("(%g", p.DF1)
-				if !math.IsNaN(p.DF2) {
-					df += fmt.Sprintf(", %.0f", p.DF2)
-				}
-				df += ")"
+			switch {
+			case !math.IsNaN(p.DF1) && !math.IsNaN(p.DF2):
+				s = fmt.Sprintf("F(%g, %.0f) = %.2f, %s", p.DF1, p.DF2, p.Stat, s)
+			case !math.IsNaN(p.DF1):
+				s = fmt.Sprintf("χ²(%g) = %.2f, %s", p.DF1, p.Stat, s)
+			default:
+				s = fmt.Sprintf("statistic %.2f, %s", p.Stat, s)
 			}
-			s = fmt.Sprintf("statistic %.2f%s, %s", p.Stat, df, s)
 		}
 		if p.P <= alpha {
 			s += ": the groups moved differently before the training"
 		} else {
-			s += ": no evidence that the groups moved differently before the training"
+			s += ": no detectable difference in how the groups moved before the training (a test of limited power: read the chart too)"
 		}
 	}
 	if p.Note != "" {

@@ -195,7 +195,7 @@ func buildCharts(in Input, r *Report) Charts {
 				y = "Change (per event)"
 			}
 		}
-		ch, err := charts.EventStudy(f.Title+": effect by months since training", y, f.EventStudy)
+		ch, err := charts.EventStudy(fmt.Sprintf("%s: effect by months since training (%d before to %d after)", f.Title, -EventStudyFirst, EventStudyLast), y, f.EventStudy)
 		if err != nil {
 			fail("event-study ("+f.Title+")", err)
 			continue
