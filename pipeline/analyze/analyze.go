@@ -682,6 +682,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 			setPreTrend(r, res)
 		}
 		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.DF)
+		setRandomization(&head, &panel, a, washout, m, outcome)
 		out.rows = append(out.rows, head)
 		dyn := newRow(m, MethodDiD, AggDynamic, scale)
 		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.DF)
