@@ -38,7 +38,7 @@ var tableColumns = map[string][]string{
 		"ci_high", "relative_change", "std_error", "p_value", "q_value", "n_treated_units", "n_control_units",
 		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "population", "outcome", "headline",
 		"pretrend_stat", "pretrend_df1", "pretrend_df2", "pretrend_p", "pretrend_note", "ri_p_value", "ri_permutations",
-		"ri_exact", "breakdown_mbar"},
+		"ri_exact"},
 	"roi": {"analysis_id", "period", "metric", "monetised", "effect_per_event", "annual_volume", "value_per_unit", "benefit",
 		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at"},
 }
@@ -376,11 +376,10 @@ type Estimate struct {
 	PretrendNote                                      string
 	// RIPValue is the Fisher randomization p-value of a headline DiD row and RIPermutations the
 	// assignments it compares with (0: not computed, both NULL); RIExact reports that they are
-	// all the distinct ones. BreakdownMbar is the relative-magnitudes breakdown value (nil = NULL).
+	// all the distinct ones.
 	RIPValue       float64
 	RIPermutations int
 	RIExact        bool
-	BreakdownMbar  *float64
 }
 
 // Table implements Row.
@@ -396,19 +395,16 @@ func (e Estimate) Values() []driver.Value {
 	if flags == nil {
 		flags = []string{}
 	}
-	var ri, riN, riExact, breakdown driver.Value
+	var ri, riN, riExact driver.Value
 	if e.RIPermutations > 0 {
 		ri, riN, riExact = nullFloat(e.RIPValue), int32(e.RIPermutations), e.RIExact
-	}
-	if e.BreakdownMbar != nil {
-		breakdown = nullFloat(*e.BreakdownMbar)
 	}
 	return []driver.Value{e.AnalysisID, e.Period, e.Metric, e.Method, e.Aggregation, rel, e.Scale, nullFloat(e.Estimate),
 		nullFloat(e.CILow), nullFloat(e.CIHigh), nullFloat(e.RelativeChange), nullFloat(e.StdError), nullFloat(e.PValue),
 		nullFloat(e.QValue), int32(e.NTreatedUnits), int32(e.NControlUnits), e.NEventsPre, e.NEventsPost, nullFloat(e.MDE),
 		list(flags), e.ComputedAt.UTC(), nullString(e.Population), nullString(e.Outcome), e.Headline,
 		nullFloat(e.PretrendStat), nullFloat(e.PretrendDF1), nullFloat(e.PretrendDF2), nullFloat(e.PretrendP),
-		nullString(e.PretrendNote), ri, riN, riExact, breakdown}
+		nullString(e.PretrendNote), ri, riN, riExact}
 }
 
 // ROI is one row of the ROI table (roi); Metric "total" carries cost, ROI % and BCR.
