@@ -12,9 +12,8 @@ import (
 
 // honestDiDRef is testdata/honestdid_reference.json: inputs and C-LF results of HonestDiD's
 // createSensitivityResults_relativeMagnitudes as the package computed them for its README
-// (decoded from the README's knitr cache; see the file's "source"). They are the reference for an
-// implementation of Rambachan & Roth's relative-magnitudes intervals (issue 24, item 2), which is
-// not written yet.
+// (decoded from the README's knitr cache; see the file's "source"), the reference of
+// RelativeMagnitudes (TestRelativeMagnitudesHonestDiD).
 type honestDiDRef struct {
 	CS struct {
 		Betahat []float64                        `json:"betahat"`
