@@ -37,9 +37,9 @@ type SensitivityOptions struct {
 type SensitivityInterval struct {
 	Mbar   float64
 	Lo, Hi float64 // smallest and largest accepted grid value; NaN when none is accepted
-	// Open reports that the first or last grid value was accepted, so the interval may extend
-	// beyond the grid.
-	Open bool
+	// OpenLo and OpenHi report that the first or last grid value was accepted, so the interval
+	// may extend beyond the grid on that side.
+	OpenLo, OpenHi bool
 }
 
 // RelativeMagnitudes computes Rambachan & Roth's robust confidence sets for θ = l'τ_post when the
@@ -143,7 +143,7 @@ func RelativeMagnitudes(beta []float64, sigma mat.Symmetric, numPre, numPost int
 				iv.Hi = grid[i]
 			}
 		}
-		iv.Open = accept[0] || accept[points-1]
+		iv.OpenLo, iv.OpenHi = accept[0], accept[points-1]
 		out = append(out, iv)
 	}
 	return out, nil
@@ -694,19 +694,20 @@ func honestRank(A *mat.Dense) int {
 }
 
 // truncNormQuantile is the p quantile of the standard normal truncated to [a, b], computed on the
-// side of the tail the interval lies in so that it stays accurate far out.
+// side of the tail the interval lies in (with erfc, which keeps its relative accuracy far out) so
+// that it stays accurate where Φ(a) rounds to 1.
 func truncNormQuantile(p, a, b float64) float64 {
+	surv := func(x float64) float64 { return 0.5 * math.Erfc(x/math.Sqrt2) }
 	n := distuv.UnitNormal
 	if a >= 0 {
-		// Upper tail: work with survival probabilities.
-		sa, sb := n.Survival(a), n.Survival(b)
+		sa, sb := surv(a), surv(b)
 		if sa == 0 {
 			return a
 		}
 		q := -n.Quantile(sa - p*(sa-sb))
 		return math.Min(math.Max(q, a), b)
 	}
-	fa, fb := n.CDF(a), n.CDF(b)
+	fa, fb := surv(-a), surv(-b)
 	if fb == 0 {
 		return b
 	}

@@ -11,12 +11,12 @@ import (
 )
 
 type honestDiDCase struct {
-	Betahat []float64   `json:"betahat"`
-	Sigma   [][]float64 `json:"sigma"`
-	NumPre  int         `json:"numPrePeriods"`
-	NumPost int         `json:"numPostPeriods"`
-	L       []float64   `json:"l_vec"`
-	Grid    int         `json:"gridPoints"`
+	Betahat []float64                        `json:"betahat"`
+	Sigma   [][]float64                      `json:"sigma"`
+	NumPre  int                              `json:"numPrePeriods"`
+	NumPost int                              `json:"numPostPeriods"`
+	L       []float64                        `json:"l_vec"`
+	Grid    int                              `json:"gridPoints"`
 	Result  struct{ LB, UB, Mbar []float64 } `json:"result"`
 }
 
@@ -75,5 +75,90 @@ func TestRelativeMagnitudesHonestDiD(t *testing.T) {
 				t.Errorf("%s M̄ %.1f: [%.6f, %.6f], HonestDiD [%.6f, %.6f]", name, iv.Mbar, iv.Lo, iv.Hi, c.Result.LB[i], c.Result.UB[i])
 			}
 		}
+	}
+}
+
+// TestEventStudyMatchesDynamic checks EventStudy against Aggregate(AggDynamic) on mpdta with a
+// universal base period (not-yet-treated controls): the same coefficients, standard errors equal
+// to the square roots of the covariance's diagonal, the reference event −1 left out, and the
+// covariance of two terms equal to what the variance of their sum implies.
+func TestEventStudyMatchesDynamic(t *testing.T) {
+	d := loadMPDTA(t)
+	gt, err := ATTGT(d.county, d.year, d.first, d.lemp, nil, DiDOptions{Control: ControlNotYetTreated, Base: BaseUniversal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := gt.Aggregate(AggDynamic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := gt.EventStudy(math.MinInt, math.MaxInt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es.Reference != -1 || es.NumPre != 3 || es.NumPost != 4 || len(es.Events) != 7 {
+		t.Fatalf("events %v reference %d, %d pre %d post", es.Events, es.Reference, es.NumPre, es.NumPost)
+	}
+	j := 0
+	for _, term := range dyn.Terms {
+		if term.Key == -1 {
+			continue
+		}
+		if es.Events[j] != term.Key || math.Abs(es.Beta[j]-term.ATT) > 1e-14 || math.Abs(math.Sqrt(es.Cov.At(j, j))-term.SE) > 1e-14 {
+			t.Errorf("e=%d: β %v SE %v, dynamic %v %v", term.Key, es.Beta[j], math.Sqrt(es.Cov.At(j, j)), term.ATT, term.SE)
+		}
+		j++
+	}
+	// The dynamic aggregation's overall effect is the mean of the post terms: its SE² is l'Σl.
+	var v float64
+	for a := es.NumPre; a < len(es.Events); a++ {
+		for b := es.NumPre; b < len(es.Events); b++ {
+			v += es.Cov.At(a, b) / float64(es.NumPost*es.NumPost)
+		}
+	}
+	if math.Abs(math.Sqrt(v)-dyn.SE) > 1e-14 {
+		t.Errorf("SE of the mean post effect %v, dynamic overall %v", math.Sqrt(v), dyn.SE)
+	}
+}
+
+// TestBreakdownMbar checks the breakdown value on the pinned example: the interval at M̄ = 2 lies
+// above zero, so the breakdown is above 2, and at the returned value the interval includes zero
+// while 0.05 below it does not.
+func TestBreakdownMbar(t *testing.T) {
+	c := loadHonestDiDCases(t)["callaway_santanna"]
+	S := symFrom(c.Sigma)
+	opts := SensitivityOptions{GridPoints: c.Grid}
+	b, err := BreakdownMbar(c.Betahat, S, c.NumPre, c.NumPost, c.L, 6, 0.05, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(b > 2 && b < 6) {
+		t.Fatalf("breakdown M̄ = %v, want in (2, 6)", b)
+	}
+	ivs, err := RelativeMagnitudes(c.Betahat, S, c.NumPre, c.NumPost, c.L, []float64{b - 0.05, b}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("breakdown M̄ %.3f: [%.5f, %.5f] at %.3f, [%.5f, %.5f] at %.3f", b, ivs[0].Lo, ivs[0].Hi, ivs[0].Mbar, ivs[1].Lo, ivs[1].Hi, b)
+	if !(ivs[0].Lo > 0) || !(ivs[1].Lo <= 0) {
+		t.Errorf("intervals %+v", ivs)
+	}
+}
+
+func TestTruncNormQuantile(t *testing.T) {
+	// Untruncated and symmetric cases.
+	for _, c := range []struct{ p, a, b, want, tol float64 }{
+		{0.975, math.Inf(-1), math.Inf(1), 1.959963984540054, 1e-12},
+		{0.5, -1, 1, 0, 1e-12},
+	} {
+		if got := truncNormQuantile(c.p, c.a, c.b); math.Abs(got-c.want) > c.tol {
+			t.Errorf("q(%v; %v, %v) = %v, want %v", c.p, c.a, c.b, got, c.want)
+		}
+	}
+	// A far tail, where Φ(a) rounds to 1: the median of X | X > 7.5 has Φ̄(q) = Φ̄(7.5)/2.
+	q := truncNormQuantile(0.5, 7.5, math.Inf(1))
+	surv := func(x float64) float64 { return 0.5 * math.Erfc(x/math.Sqrt2) }
+	if r := surv(q) / (surv(7.5) / 2); math.Abs(r-1) > 1e-9 {
+		t.Errorf("tail median %v: Φ̄ ratio %v", q, r)
 	}
 }
