@@ -38,7 +38,7 @@ var tableColumns = map[string][]string{
 		"ci_high", "relative_change", "std_error", "p_value", "q_value", "n_treated_units", "n_control_units",
 		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "population", "outcome", "headline",
 		"pretrend_stat", "pretrend_df1", "pretrend_df2", "pretrend_p", "pretrend_note", "ri_p_value", "ri_permutations",
-		"ri_exact"},
+		"ri_exact", "mbar", "breakdown_mbar"},
 	"roi": {"analysis_id", "period", "metric", "monetised", "effect_per_event", "annual_volume", "value_per_unit", "benefit",
 		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at"},
 }
@@ -380,6 +380,9 @@ type Estimate struct {
 	RIPValue       float64
 	RIPermutations int
 	RIExact        bool
+	// Mbar is the relative-magnitudes bound of a sensitivity row and BreakdownMbar the breakdown
+	// value of a headline DiD row (nil = NULL).
+	Mbar, BreakdownMbar *float64
 }
 
 // Table implements Row.
@@ -395,16 +398,22 @@ func (e Estimate) Values() []driver.Value {
 	if flags == nil {
 		flags = []string{}
 	}
-	var ri, riN, riExact driver.Value
+	var ri, riN, riExact, mbar, breakdown driver.Value
 	if e.RIPermutations > 0 {
 		ri, riN, riExact = nullFloat(e.RIPValue), int32(e.RIPermutations), e.RIExact
+	}
+	if e.Mbar != nil {
+		mbar = *e.Mbar
+	}
+	if e.BreakdownMbar != nil {
+		breakdown = *e.BreakdownMbar
 	}
 	return []driver.Value{e.AnalysisID, e.Period, e.Metric, e.Method, e.Aggregation, rel, e.Scale, nullFloat(e.Estimate),
 		nullFloat(e.CILow), nullFloat(e.CIHigh), nullFloat(e.RelativeChange), nullFloat(e.StdError), nullFloat(e.PValue),
 		nullFloat(e.QValue), int32(e.NTreatedUnits), int32(e.NControlUnits), e.NEventsPre, e.NEventsPost, nullFloat(e.MDE),
 		list(flags), e.ComputedAt.UTC(), nullString(e.Population), nullString(e.Outcome), e.Headline,
 		nullFloat(e.PretrendStat), nullFloat(e.PretrendDF1), nullFloat(e.PretrendDF2), nullFloat(e.PretrendP),
-		nullString(e.PretrendNote), ri, riN, riExact}
+		nullString(e.PretrendNote), ri, riN, riExact, mbar, breakdown}
 }
 
 // ROI is one row of the ROI table (roi); Metric "total" carries cost, ROI % and BCR.

@@ -284,6 +284,7 @@ func estimateMetrics(ctx context.Context, db metrics.DB, cat *queries.Catalog, a
 		index[m.Name] = i
 	}
 	pool := newMetricPool(cat.Metrics, windows, surv, a)
+	pool.headline = dropouts == a.Dropouts
 	for i := range cat.Metrics {
 		pool.startWindows(i) // they need no panel
 	}
@@ -331,6 +332,7 @@ type metricPool struct {
 	wg        sync.WaitGroup
 	sem       chan struct{}
 	stopped   atomic.Bool
+	headline  bool // the configured population: its DiD rows get randomization inference and sensitivity
 }
 
 func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string]*metrics.SurvivalData,
@@ -366,7 +368,7 @@ func (pool *metricPool) start(i int, p *metrics.Panel) {
 		return
 	}
 	pool.started[i][0] = true
-	pool.run(func() { pool.panelOut[i] = estimatePanel(pool.ms[i], p, pool.a) })
+	pool.run(func() { pool.panelOut[i] = pool.inference(estimatePanel(pool.ms[i], p, pool.a), pool.ms[i], p) })
 }
 
 // startWindows runs the estimators of metric i that need no panel in the background.
@@ -682,7 +684,6 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 			setPreTrend(r, res)
 		}
 		fill(&head, res.Simple.ATT, res.Simple.SE, res.Simple.BootSE, res.DF)
-		setRandomization(&head, &panel, a, washout, m, outcome)
 		out.rows = append(out.rows, head)
 		dyn := newRow(m, MethodDiD, AggDynamic, scale)
 		fill(&dyn, res.Dynamic.ATT, res.Dynamic.SE, res.Dynamic.BootSE, res.DF)

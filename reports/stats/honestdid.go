@@ -149,25 +149,22 @@ func RelativeMagnitudes(beta []float64, sigma mat.Symmetric, numPre, numPost int
 	return out, nil
 }
 
-// BreakdownMbar returns the smallest M̄ in [0, maxMbar] at which the robust interval of
-// RelativeMagnitudes includes zero, to within tol, by bisection (the sets grow with M̄). It returns
-// 0 when the interval at M̄ = 0 already includes zero and +Inf when the one at maxMbar does not.
-func BreakdownMbar(beta []float64, sigma mat.Symmetric, numPre, numPost int, l []float64, maxMbar, tol float64, opts SensitivityOptions) (float64, error) {
+// BreakdownMbar returns the smallest M̄ in [lo, hi] at which θ = 0 is no longer rejected, i.e.
+// belongs to the robust confidence set of RelativeMagnitudes (the sets grow with M̄), to within
+// tol, by bisection on the test at θ = 0 (no grid). The caller may narrow [lo, hi] from intervals
+// already computed (0 rejected at lo, accepted at hi); BreakdownMbar checks both ends: it returns
+// lo when 0 is accepted at lo and +Inf when 0 is still rejected at hi.
+func BreakdownMbar(beta []float64, sigma mat.Symmetric, numPre, numPost int, l []float64, lo, hi, tol float64, opts SensitivityOptions) (float64, error) {
 	covers := func(m float64) (bool, error) {
-		iv, err := RelativeMagnitudes(beta, sigma, numPre, numPost, l, []float64{m}, opts)
-		if err != nil {
-			return false, err
-		}
-		return math.IsNaN(iv[0].Lo) || (iv[0].Lo <= 0 && iv[0].Hi >= 0), nil
+		return RelativeMagnitudesAccepts(beta, sigma, numPre, numPost, l, m, 0, opts)
 	}
-	// An empty set (no θ accepted) is not evidence against zero.
-	if c, err := covers(0); err != nil || c {
-		return 0, err
+	if c, err := covers(lo); err != nil || c {
+		return lo, err
 	}
-	if c, err := covers(maxMbar); err != nil || !c {
+	if c, err := covers(hi); err != nil || !c {
 		return math.Inf(1), err
 	}
-	a, b := 0.0, maxMbar
+	a, b := lo, hi
 	for b-a > tol {
 		m := (a + b) / 2
 		c, err := covers(m)
@@ -181,6 +178,41 @@ func BreakdownMbar(beta []float64, sigma mat.Symmetric, numPre, numPost int, l [
 		}
 	}
 	return b, nil
+}
+
+// RelativeMagnitudesAccepts reports whether θ belongs to the robust confidence set of
+// RelativeMagnitudes at M̄ = mbar (the hybrid test of some Δ^RM_{s,±}(M̄) does not reject it).
+func RelativeMagnitudesAccepts(beta []float64, sigma mat.Symmetric, numPre, numPost int, l []float64, mbar, theta float64, opts SensitivityOptions) (bool, error) {
+	T := numPre + numPost
+	if numPre < 1 || numPost < 2 || len(beta) != T || sigma.SymmetricDim() != T || len(l) != numPost {
+		return false, fmt.Errorf("%w: %d coefficients, %d pre and %d post periods, l of length %d",
+			ErrSensitivityInput, len(beta), numPre, numPost, len(l))
+	}
+	alpha := opts.Alpha
+	if alpha == 0 {
+		alpha = 0.05
+	}
+	sims := opts.Sims
+	if sims == 0 {
+		sims = 1000
+	}
+	gammaInv, err := honestGammaInverse(l)
+	if err != nil {
+		return false, err
+	}
+	for s := -(numPre - 1); s <= 0; s++ {
+		for _, plus := range []bool{true, false} {
+			t := newARPProblem(honestRMConstraints(numPre, numPost, mbar, s, plus), beta, sigma, numPre, numPost, gammaInv)
+			if t == nil {
+				continue
+			}
+			t.lfCV = t.leastFavourableCV(alpha/10, sims, opts.Seed)
+			if !t.reject(theta, alpha, alpha/10) {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // honestRMConstraints returns the rows of A with Δ^RM_{s,±}(M̄) = {δ : Aδ ≤ 0}, δ the T =

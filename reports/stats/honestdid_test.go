@@ -122,26 +122,31 @@ func TestEventStudyMatchesDynamic(t *testing.T) {
 }
 
 // TestBreakdownMbar checks the breakdown value on the pinned example: the interval at M̄ = 2 lies
-// above zero, so the breakdown is above 2, and at the returned value the interval includes zero
-// while 0.05 below it does not.
+// above zero, so the breakdown is above 2; θ = 0 is accepted at the returned value and rejected
+// 0.05 below it, and the grid interval there reaches down to within one grid step (2.4e-3) of 0.
 func TestBreakdownMbar(t *testing.T) {
 	c := loadHonestDiDCases(t)["callaway_santanna"]
 	S := symFrom(c.Sigma)
 	opts := SensitivityOptions{GridPoints: c.Grid}
-	b, err := BreakdownMbar(c.Betahat, S, c.NumPre, c.NumPost, c.L, 6, 0.05, opts)
+	b, err := BreakdownMbar(c.Betahat, S, c.NumPre, c.NumPost, c.L, 0, 6, 0.05, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !(b > 2 && b < 6) {
 		t.Fatalf("breakdown M̄ = %v, want in (2, 6)", b)
 	}
-	ivs, err := RelativeMagnitudes(c.Betahat, S, c.NumPre, c.NumPost, c.L, []float64{b - 0.05, b}, opts)
+	at, err1 := RelativeMagnitudesAccepts(c.Betahat, S, c.NumPre, c.NumPost, c.L, b, 0, opts)
+	below, err2 := RelativeMagnitudesAccepts(c.Betahat, S, c.NumPre, c.NumPost, c.L, b-0.05, 0, opts)
+	if err1 != nil || err2 != nil || !at || below {
+		t.Errorf("θ = 0 accepted at M̄ %v: %v, at %v: %v (%v, %v)", b, at, b-0.05, below, err1, err2)
+	}
+	ivs, err := RelativeMagnitudes(c.Betahat, S, c.NumPre, c.NumPost, c.L, []float64{b}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("breakdown M̄ %.3f: [%.5f, %.5f] at %.3f, [%.5f, %.5f] at %.3f", b, ivs[0].Lo, ivs[0].Hi, ivs[0].Mbar, ivs[1].Lo, ivs[1].Hi, b)
-	if !(ivs[0].Lo > 0) || !(ivs[1].Lo <= 0) {
-		t.Errorf("intervals %+v", ivs)
+	t.Logf("breakdown M̄ %.3f: grid interval [%.5f, %.5f]", b, ivs[0].Lo, ivs[0].Hi)
+	if step := 40 * math.Sqrt(S.At(c.NumPre, c.NumPre)) / float64(c.Grid-1); !(ivs[0].Lo <= step) {
+		t.Errorf("grid interval at the breakdown starts at %v, more than a step (%v) above 0", ivs[0].Lo, step)
 	}
 }
 
