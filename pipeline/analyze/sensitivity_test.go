@@ -12,13 +12,20 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
-// TestSensitivityRun checks the wiring of the relative-magnitudes sensitivity on an organisation of
-// 40 teams with parallel trends by construction: the headline metric gets one rm_sensitivity row
-// per M̄ in SensitivityMbars, stored with estimates.mbar, whose intervals are nested (they grow with
-// M̄) and contain θ̂; with the planted effect (−0.4 on the log hours, several SE) the interval at
-// M̄ = 0 excludes zero and the headline row's breakdown M̄ is positive and is the first M̄ whose
-// interval includes zero; without it the breakdown is 0.
-func TestSensitivityRun(t *testing.T) {
+// TestInferenceRun checks the wiring of issue 24's inference on an organisation of 40 teams (20
+// trained in four cohorts) with parallel trends by construction, with and without a planted effect
+// (−0.4 on the log hours).
+//
+// Randomization: every headline DiD row with a standard error carries a permutation p-value over
+// RandomizationDraws seeded permutations (40!/(20!·5!⁴) assignments, far too many to enumerate),
+// stored in estimates.ri_p_value; the planted effect (about 5 SE) gives the smallest p-value the
+// draws allow for incident_resolve_hours, and the organisation without it a p-value above 0.05.
+//
+// Sensitivity: the headline metric gets one rm_sensitivity row per M̄ in SensitivityMbars, stored
+// with estimates.mbar, whose intervals are nested (they grow with M̄) and contain θ̂; with the
+// planted effect the interval at M̄ = 0 excludes zero and the headline row's breakdown M̄ is
+// positive and consistent with the intervals; without it the breakdown is 0.
+func TestInferenceRun(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
 	for _, effect := range []float64{-0.4, 0} {
@@ -37,6 +44,7 @@ func TestSensitivityRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		checkRandomization(t, st, res.Headline, effect)
 		const metric = "incident_resolve_hours"
 		var sens []float64 // lo, hi per M̄
 		var theta float64

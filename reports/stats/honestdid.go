@@ -365,10 +365,30 @@ func (p *arpProblem) etaDual(y []float64) (eta float64, lambda []float64, ok boo
 	return dualVertex(p.sd, p.X, y)
 }
 
-// dualVertex maximises f'λ s.t. λ ≥ 0, W'λ = e₁ with W = [sd, X], after removing the equality
-// rows that are zero or linearly dependent on earlier ones (an inconsistent one makes the problem
-// infeasible).
+// dualVertex maximises f'λ s.t. λ ≥ 0, W'λ = e₁ with W = [sd, X] (see dualProgram).
 func dualVertex(sd []float64, X *mat.Dense, f []float64) (float64, []float64, bool) {
+	return newDualProgram(sd, X).solve(f)
+}
+
+// dualProgram is the feasible set {λ ≥ 0 : σ'λ = 1, X'λ = 0} in gonum's standard form, with the
+// equality rows that are zero or linearly dependent on earlier ones removed (an inconsistent one
+// makes it infeasible), and a cache of optimal bases for solving it for many objectives.
+type dualProgram struct {
+	A        *mat.Dense
+	b        []float64
+	feasible bool
+	bases    []dualBasis
+}
+
+// dualBasis is a feasible basis: columns idx of A, the inverse of A[:, idx] and the basic values.
+type dualBasis struct {
+	idx  []int
+	inv  *mat.Dense
+	xb   []float64
+	hits int
+}
+
+func newDualProgram(sd []float64, X *mat.Dense) *dualProgram {
 	M, k := X.Dims()
 	rows := [][]float64{slices.Clone(sd)}
 	b := []float64{1}
@@ -398,6 +418,7 @@ func dualVertex(sd []float64, X *mat.Dense, f []float64) (float64, []float64, bo
 		return true
 	}
 	keepRow(sd)
+	d := &dualProgram{feasible: true}
 	for c := range k {
 		col := make([]float64, M)
 		mat.Col(col, c, X)
@@ -409,22 +430,198 @@ func dualVertex(sd []float64, X *mat.Dense, f []float64) (float64, []float64, bo
 		// Dependent: consistent only if the row lies in the span of the X rows kept (its
 		// component along the σ direction, orthogonal to them, must vanish).
 		if !honestInSpanOfX(col, rows[1:]) {
-			return math.NaN(), nil, false
+			d.feasible = false
+			return d
 		}
 	}
-	A := mat.NewDense(len(rows), M, nil)
+	d.A = mat.NewDense(len(rows), M, nil)
 	for i, r := range rows {
-		A.SetRow(i, r)
+		d.A.SetRow(i, r)
 	}
-	c := make([]float64, M)
+	d.b = b
+	return d
+}
+
+// solve maximises f'λ over the program with gonum's simplex (cold start).
+func (d *dualProgram) solve(f []float64) (float64, []float64, bool) {
+	if !d.feasible {
+		return math.NaN(), nil, false
+	}
+	c := make([]float64, len(f))
 	for i := range c {
 		c[i] = -f[i]
 	}
-	opt, x, err := lp.Simplex(c, A, b, 1e-10, nil)
+	opt, x, err := lp.Simplex(c, d.A, d.b, 1e-10, nil)
 	if err != nil {
 		return math.NaN(), nil, false
 	}
 	return -opt, x, true
+}
+
+// value is the optimal value of max f'λ, the same as solve's, found faster when f varies only a
+// little in the sense that matters: a cached basis is used when it is optimal for f (every reduced
+// cost f_j − yᵀA_j ≤ 1e-12·(1 + |f|∞) with y = B⁻ᵀf_B), else the simplex runs and its optimal
+// basis joins the cache. A basis is only ever used when it is optimal, so the value is exact.
+func (d *dualProgram) value(f []float64) (float64, bool) {
+	if !d.feasible {
+		return math.NaN(), false
+	}
+	r, M := d.A.Dims()
+	var fmax float64
+	for _, v := range f {
+		fmax = math.Max(fmax, math.Abs(v))
+	}
+	tol := 1e-12 * (1 + fmax)
+	y := make([]float64, r)
+	inB := make([]bool, M)
+	best, bestV := -1, math.Inf(-1)
+	for bi := range d.bases {
+		bs := &d.bases[bi]
+		var bv float64
+		for j, col := range bs.idx {
+			bv += f[col] * bs.xb[j]
+		}
+		if bv > bestV {
+			best, bestV = bi, bv
+		}
+		for i := range y {
+			var s float64
+			for j, col := range bs.idx {
+				s += bs.inv.At(j, i) * f[col]
+			}
+			y[i] = s
+		}
+		for _, col := range bs.idx {
+			inB[col] = true
+		}
+		optimal := true
+		for j := 0; j < M && optimal; j++ {
+			if inB[j] {
+				continue
+			}
+			rc := f[j]
+			for i := range r {
+				rc -= y[i] * d.A.At(i, j)
+			}
+			optimal = rc <= tol
+		}
+		for _, col := range bs.idx {
+			inB[col] = false
+		}
+		if optimal {
+			var v float64
+			for j, col := range bs.idx {
+				v += f[col] * bs.xb[j]
+			}
+			bs.hits++
+			if bi > 0 && bs.hits > d.bases[bi-1].hits {
+				d.bases[bi], d.bases[bi-1] = d.bases[bi-1], d.bases[bi]
+			}
+			return v, true
+		}
+	}
+	var start []int
+	if best >= 0 {
+		start = d.bases[best].idx
+	}
+	v, x, ok := d.solveFrom(f, start)
+	if ok {
+		d.addBasis(x)
+	}
+	return v, ok
+}
+
+// solveFrom is solve warm-started from a feasible basis (nil: cold); should gonum refuse the basis
+// (it panics on one it finds infeasible), it starts cold.
+func (d *dualProgram) solveFrom(f []float64, start []int) (v float64, x []float64, ok bool) {
+	if start == nil {
+		return d.solve(f)
+	}
+	c := make([]float64, len(f))
+	for i := range c {
+		c[i] = -f[i]
+	}
+	defer func() {
+		if recover() != nil {
+			v, x, ok = d.solve(f)
+		}
+	}()
+	opt, x, err := lp.Simplex(c, d.A, d.b, 1e-10, slices.Clone(start))
+	if err != nil {
+		return d.solve(f)
+	}
+	return -opt, x, true
+}
+
+// addBasis caches the basis of the vertex x: its positive entries, completed with further columns
+// of A that keep the basis matrix nonsingular.
+func (d *dualProgram) addBasis(x []float64) {
+	r, M := d.A.Dims()
+	if len(d.bases) >= 4*M {
+		return
+	}
+	var idx []int
+	var ortho [][]float64
+	try := func(j int) bool {
+		w := make([]float64, r)
+		mat.Col(w, j, d.A)
+		for _, q := range ortho {
+			var s float64
+			for i := range w {
+				s += w[i] * q[i]
+			}
+			for i := range w {
+				w[i] -= s * q[i]
+			}
+		}
+		var nn float64
+		for _, v := range w {
+			nn += v * v
+		}
+		if math.Sqrt(nn) <= 1e-9 {
+			return false
+		}
+		for i := range w {
+			w[i] /= math.Sqrt(nn)
+		}
+		ortho = append(ortho, w)
+		idx = append(idx, j)
+		return true
+	}
+	for j, v := range x {
+		if v > 1e-12 && !try(j) {
+			return // not a vertex: positive columns dependent
+		}
+	}
+	for j := 0; j < M && len(idx) < r; j++ {
+		if !(x[j] > 1e-12) {
+			try(j)
+		}
+	}
+	if len(idx) != r {
+		return
+	}
+	B := mat.NewDense(r, r, nil)
+	for j, col := range idx {
+		for i := range r {
+			B.Set(i, j, d.A.At(i, col))
+		}
+	}
+	var inv mat.Dense
+	if err := inv.Inverse(B); err != nil {
+		return
+	}
+	xb := make([]float64, r)
+	for j := range r {
+		for i := range r {
+			xb[j] += inv.At(j, i) * d.b[i]
+		}
+		if xb[j] < -1e-14 {
+			return
+		}
+		xb[j] = math.Max(xb[j], 0)
+	}
+	d.bases = append(d.bases, dualBasis{idx: idx, inv: &inv, xb: xb})
 }
 
 // honestInSpanOfX reports whether v is (numerically) a linear combination of rows.
@@ -480,6 +677,7 @@ func (p *arpProblem) leastFavourableCV(kappa float64, sims int, seed uint32) flo
 		}
 	}
 	rng := newRNormals(seed)
+	prog := newDualProgram(p.sd, p.X)
 	z := make([]float64, M)
 	xi := make([]float64, M)
 	etas := make([]float64, 0, sims)
@@ -494,7 +692,7 @@ func (p *arpProblem) leastFavourableCV(kappa float64, sims int, seed uint32) flo
 			}
 			xi[j] = s
 		}
-		if eta, _, ok := p.etaDual(xi); ok && !math.IsInf(eta, 0) {
+		if eta, ok := prog.value(xi); ok && !math.IsInf(eta, 0) {
 			etas = append(etas, eta)
 		}
 	}

@@ -167,3 +167,30 @@ func TestTruncNormQuantile(t *testing.T) {
 		t.Errorf("tail median %v: Φ̄ ratio %v", q, r)
 	}
 }
+
+// TestDualProgramCache checks that the basis cache of the least-favourable simulation returns
+// the simplex's optimal value for every objective (it only uses a basis it has proved optimal).
+func TestDualProgramCache(t *testing.T) {
+	c := loadHonestDiDCases(t)["callaway_santanna"]
+	gi, err := honestGammaInverse(c.L)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newARPProblem(honestRMConstraints(c.NumPre, c.NumPost, 1, -1, true), c.Betahat, symFrom(c.Sigma), c.NumPre, c.NumPost, gi)
+	prog := newDualProgram(p.sd, p.X)
+	rng := newRNormals(7)
+	f := make([]float64, len(p.sd))
+	for range 300 {
+		for i := range f {
+			f[i] = rng.norm()
+		}
+		got, ok1 := prog.value(f)
+		want, _, ok2 := dualVertex(p.sd, p.X, f)
+		if ok1 != ok2 || (ok1 && math.Abs(got-want) > 1e-10*(1+math.Abs(want))) {
+			t.Fatalf("cached %v (%v), simplex %v (%v)", got, ok1, want, ok2)
+		}
+	}
+	if len(prog.bases) == 0 || len(prog.bases) >= 300 {
+		t.Errorf("%d cached bases for 300 objectives", len(prog.bases))
+	}
+}
