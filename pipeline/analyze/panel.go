@@ -160,14 +160,21 @@ type Report struct {
 	NTreated, NControl int
 	Alpha              float64
 	Rows               []ReportRow
-	// PreTrend is the Wald test of all pre-treatment ATT(g,t) = 0 (nil when not defined).
+	// PreTrend is the Wald test of all pre-treatment ATT(g,t) = 0 (nil when not defined): did's,
+	// comparable with R; with few treated units per cohort it over-rejects.
 	PreTrend *stats.WaldTest
+	// PreTrendF is the small-sample test on the pre-treatment event-time averages that analyze
+	// stores with its estimates (DiDResult.PreTrendF); nil when it could not run, PreTrendNote
+	// then says why.
+	PreTrendF    *stats.FTest
+	PreTrendNote string
 }
 
 // Summarize lays out a fitted DiD as rows: simple, dynamic and group overall effects, then the
 // event-time and per-cohort terms. p-values use the bootstrap SE when there is one.
 func Summarize(res *DiDResult) *Report {
-	r := &Report{Units: res.GT.N, NTreated: res.NTreated, NControl: res.NControl, Alpha: res.Alpha, PreTrend: res.PreTrend}
+	r := &Report{Units: res.GT.N, NTreated: res.NTreated, NControl: res.NControl, Alpha: res.Alpha, PreTrend: res.PreTrend,
+		PreTrendF: res.PreTrendF, PreTrendNote: res.PreTrendNote}
 	add := func(agg string, key *int, att, se, boot, lo, hi float64) {
 		r.Rows = append(r.Rows, ReportRow{Aggregation: agg, Key: key, Estimate: att, SE: se, BootSE: boot,
 			CILow: lo, CIHigh: hi, PValue: PValue(att, SE(se, boot))})

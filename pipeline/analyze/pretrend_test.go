@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/pipeline/config"
@@ -160,5 +161,29 @@ func TestImbalanceCalibrated(t *testing.T) {
 	}
 	if float64(shifted)/reps < 0.6 {
 		t.Errorf("imbalance on only %.1f%% of panels with a 1.5 SD level difference", 100*float64(shifted)/reps)
+	}
+}
+
+// TestSmallCohortFlag pins the per-cohort half of item 6: small_cohort is set when more than half of
+// the simple aggregation's weight (cohort size × post-treatment cells) rests on cohorts of fewer than
+// analysis.min_cell treated units, whatever the total number of treated units.
+func TestSmallCohortFlag(t *testing.T) {
+	p := simMonthCohorts(rand.New(rand.NewPCG(1, 1)), 0, 0) // cohorts of 1, 3, 2, 6, 4, 2 teams: 18 treated
+	res, err := estimateDiD(panelOf(p), DiDOptions{NotYetTreated: true, Anticipation: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !smallCohorts(res, 5) {
+		t.Error("cohorts of 1–6 teams with min_cell 5: small_cohort not set")
+	}
+	if smallCohorts(res, 1) {
+		t.Error("min_cell 1: small_cohort set")
+	}
+	m := queries.Metric{Name: "sim", Kind: queries.KindDuration, Better: "lower"}
+	a := config.Default().Analysis
+	a.Bootstrap, a.MaxCensored = 0, 1
+	h := estimatePanel(m, p, a).rows[0]
+	if !slices.Contains(h.Flags, FlagSmallCohort) || slices.Contains(h.Flags, FlagSmallSample) {
+		t.Errorf("18 treated teams in small cohorts: flags %v, want small_cohort and not small_sample", h.Flags)
 	}
 }

@@ -69,5 +69,43 @@ func (p *KMPresorted) Median(w []float64) float64 {
 		x, y = append(x, t), append(y, 1-s)
 		atRisk -= ev + cens
 	}
-	return findq(x, y, 0.5)
+	return findqMonotone(x, y, 0.5)
+}
+
+// findqMonotone is findq for a non-decreasing y without NaN (a Kaplan–Meier cumulative
+// incidence): equal values are then adjacent, so the repeated ones are dropped in one pass
+// instead of through a map, which matters when a bootstrap calls it thousands of times.
+func findqMonotone(x, y []float64, p float64) float64 {
+	tol := math.Sqrt(0x1p-52)
+	if y[len(y)-1] < p {
+		return math.NaN()
+	}
+	xmax := x[len(x)-1]
+	dx, dy := x[:0:0], y[:0:0]
+	for i, v := range y {
+		if i > 0 && v == y[i-1] {
+			continue
+		}
+		dx, dy = append(dx, x[i]), append(dy, v)
+	}
+	first := func(shift float64) int {
+		for i, v := range dy {
+			if v+shift >= p {
+				if i == 0 && v+shift > p {
+					return -1
+				}
+				return i
+			}
+		}
+		return -1
+	}
+	i1, i2 := first(tol), first(-tol)
+	q := math.NaN()
+	if i1 >= 0 && i2 >= 0 {
+		q = (dx[i1] + dx[i2]) / 2
+	}
+	if last := dy[len(dy)-1]; math.Abs(p-last) < tol && i1 >= 0 {
+		q = (dx[i1] + xmax) / 2
+	}
+	return q
 }

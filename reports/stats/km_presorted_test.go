@@ -30,6 +30,17 @@ func TestKMPresortedMatchesKaplanMeier(t *testing.T) {
 			t.Fatalf("replication %d: median %v, KaplanMeier %v", r, got, want)
 		}
 	}
+	// A curve flat at exactly 0.5 between t = 2 and 3: R's rule gives the midpoint; one reaching 0.5
+	// on its last step gives the midpoint with the last time.
+	if got := PresortKM([]float64{1, 2, 3, 4}, []bool{true, true, true, true}).Median([]float64{1, 1, 1, 1}); got != 2.5 {
+		t.Errorf("flat at 0.5: median %v, want 2.5", got)
+	}
+	if got := PresortKM([]float64{1, 2, 5}, []bool{true, false, false}).Median([]float64{1, 1, 0}); got != 1.5 {
+		t.Errorf("0.5 from t = 1 to the last (weighted) time 2: median %v, want 1.5", got)
+	}
+	if got := PresortKM([]float64{1, 2, 5}, []bool{true, false, false}).Median([]float64{1, 1, 1}); !math.IsNaN(got) {
+		t.Errorf("never down to 0.5: median %v, want NaN", got)
+	}
 	for g, want := range map[string]float64{"Maintained": 31, "Nonmaintained": 23} {
 		tm, ev := amlGroup(t, g)
 		w := make([]float64, len(tm))
