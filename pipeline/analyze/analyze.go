@@ -494,6 +494,7 @@ func suppress(r *models.Estimate) {
 	}
 	nan := math.NaN()
 	r.Estimate, r.CILow, r.CIHigh, r.RelativeChange, r.StdError, r.PValue, r.QValue, r.MDE = nan, nan, nan, nan, nan, nan, nan, nan
+	r.RIPValue, r.RIPermutations, r.BreakdownMbar = nan, 0, nil // permutation p-value and breakdown M̄: NULL
 	r.Flags = append(r.Flags, FlagSuppressed)
 }
 

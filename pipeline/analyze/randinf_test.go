@@ -45,3 +45,18 @@ func checkRandomization(t *testing.T, st *store.Store, headline []models.Estimat
 		t.Errorf("effect %v: %d non-headline rows carry ri_p_value", effect, other)
 	}
 }
+
+// TestSuppressClearsInference checks that a suppressed row keeps no permutation p-value and no
+// breakdown value (they would give away what suppression hides).
+func TestSuppressClearsInference(t *testing.T) {
+	b := 0.5
+	r := models.Estimate{Estimate: -0.2, RIPValue: 0.01, RIPermutations: 999, RIExact: false, BreakdownMbar: &b}
+	suppress(&r)
+	vals := r.Values()
+	cols := models.Columns("estimates")
+	for i, c := range cols {
+		if (c == "ri_p_value" || c == "ri_permutations" || c == "ri_exact" || c == "breakdown_mbar" || c == "estimate") && vals[i] != nil {
+			t.Errorf("suppressed row: %s = %v", c, vals[i])
+		}
+	}
+}
