@@ -37,7 +37,8 @@ var tableColumns = map[string][]string{
 	"estimates": {"analysis_id", "period", "metric", "method", "aggregation", "rel_period", "scale", "estimate", "ci_low",
 		"ci_high", "relative_change", "std_error", "p_value", "q_value", "n_treated_units", "n_control_units",
 		"n_events_pre", "n_events_post", "mde", "flags", "computed_at", "population", "outcome", "headline",
-		"pretrend_stat", "pretrend_df1", "pretrend_df2", "pretrend_p", "pretrend_note", "relative_ci_low", "relative_ci_high"},
+		"pretrend_stat", "pretrend_df1", "pretrend_df2", "pretrend_p", "pretrend_note", "relative_ci_low", "relative_ci_high",
+		"ri_p_value", "ri_permutations", "ri_exact", "mbar", "breakdown_mbar"},
 	"roi": {"analysis_id", "period", "metric", "monetised", "effect_per_event", "annual_volume", "value_per_unit", "benefit",
 		"benefit_low", "benefit_high", "cost", "roi_pct", "roi_pct_low", "bcr", "bcr_low", "currency", "computed_at",
 		"benefit_ci_low", "benefit_ci_high", "net_benefit", "net_benefit_ci_low", "net_benefit_ci_high", "roi_pct_ci_low",
@@ -379,6 +380,15 @@ type Estimate struct {
 	PretrendNote                                      string
 	// RelativeCILow and RelativeCIHigh are the interval on the scale of RelativeChange.
 	RelativeCILow, RelativeCIHigh float64
+	// RIPValue is the Fisher randomization p-value of a headline DiD row and RIPermutations the
+	// assignments it compares with (0: not computed, both NULL); RIExact reports that they are
+	// all the distinct ones.
+	RIPValue       float64
+	RIPermutations int
+	RIExact        bool
+	// Mbar is the relative-magnitudes bound of a sensitivity row and BreakdownMbar the breakdown
+	// value of a headline DiD row (nil = NULL).
+	Mbar, BreakdownMbar *float64
 }
 
 // Table implements Row.
@@ -394,12 +404,22 @@ func (e Estimate) Values() []driver.Value {
 	if flags == nil {
 		flags = []string{}
 	}
+	var ri, riN, riExact, mbar, breakdown driver.Value
+	if e.RIPermutations > 0 {
+		ri, riN, riExact = nullFloat(e.RIPValue), int32(e.RIPermutations), e.RIExact
+	}
+	if e.Mbar != nil {
+		mbar = *e.Mbar
+	}
+	if e.BreakdownMbar != nil {
+		breakdown = *e.BreakdownMbar
+	}
 	return []driver.Value{e.AnalysisID, e.Period, e.Metric, e.Method, e.Aggregation, rel, e.Scale, nullFloat(e.Estimate),
 		nullFloat(e.CILow), nullFloat(e.CIHigh), nullFloat(e.RelativeChange), nullFloat(e.StdError), nullFloat(e.PValue),
 		nullFloat(e.QValue), int32(e.NTreatedUnits), int32(e.NControlUnits), e.NEventsPre, e.NEventsPost, nullFloat(e.MDE),
 		list(flags), e.ComputedAt.UTC(), nullString(e.Population), nullString(e.Outcome), e.Headline,
 		nullFloat(e.PretrendStat), nullFloat(e.PretrendDF1), nullFloat(e.PretrendDF2), nullFloat(e.PretrendP),
-		nullString(e.PretrendNote), nullFloat(e.RelativeCILow), nullFloat(e.RelativeCIHigh)}
+		nullString(e.PretrendNote), nullFloat(e.RelativeCILow), nullFloat(e.RelativeCIHigh), ri, riN, riExact, mbar, breakdown}
 }
 
 // ROI is one row of the ROI table (roi); Metric "total" carries cost, ROI % and BCR.

@@ -279,6 +279,7 @@ func estimateMetrics(ctx context.Context, db metrics.DB, cat *queries.Catalog, a
 		index[m.Name] = i
 	}
 	pool := newMetricPool(cat.Metrics, windows, surv, a)
+	pool.headline = dropouts == a.Dropouts
 	for i := range cat.Metrics {
 		pool.startWindows(i) // they need no panel
 	}
@@ -326,6 +327,7 @@ type metricPool struct {
 	wg        sync.WaitGroup
 	sem       chan struct{}
 	stopped   atomic.Bool
+	headline  bool // the configured population: its DiD rows get randomization inference and sensitivity
 }
 
 func newMetricPool(ms []queries.Metric, windows map[string][]metrics.Window, surv map[string]*metrics.SurvivalData,
@@ -361,7 +363,7 @@ func (pool *metricPool) start(i int, p *metrics.Panel) {
 		return
 	}
 	pool.started[i][0] = true
-	pool.run(func() { pool.panelOut[i] = estimatePanel(pool.ms[i], p, pool.a) })
+	pool.run(func() { pool.panelOut[i] = pool.inference(estimatePanel(pool.ms[i], p, pool.a), pool.ms[i], p) })
 }
 
 // startWindows runs the estimators of metric i that need no panel in the background.
@@ -487,6 +489,7 @@ func suppress(r *models.Estimate) {
 	}
 	nan := math.NaN()
 	r.Estimate, r.CILow, r.CIHigh, r.RelativeChange, r.StdError, r.PValue, r.QValue, r.MDE = nan, nan, nan, nan, nan, nan, nan, nan
+	r.RIPValue, r.RIPermutations, r.BreakdownMbar = nan, 0, nil // permutation p-value and breakdown M̄: NULL
 	r.Flags = append(r.Flags, FlagSuppressed)
 }
 

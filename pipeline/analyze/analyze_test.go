@@ -169,7 +169,7 @@ func TestRun(t *testing.T) {
 	}
 	// No one dropped out: intention to treat is per protocol.
 	for k, e := range byKey {
-		if e.Population != PopulationPerProtocol {
+		if e.Population != PopulationPerProtocol || e.Aggregation == AggSensitivityRM { // sensitivity: headline population only
 			continue
 		}
 		o := byKey[PopulationIntentionToTreat+k[len(PopulationPerProtocol):]]
