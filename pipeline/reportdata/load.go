@@ -236,7 +236,8 @@ func readEstimates(ctx context.Context, db *sql.DB, q, period string) ([]report.
 	}
 	out := make([]report.EstimateRow, 0, len(recs))
 	for _, r := range recs {
-		e := report.EstimateRow{Metric: r.s("metric"), RelLowCol: r.f("relative_ci_low"), RelHighCol: r.f("relative_ci_high")}
+		e := report.EstimateRow{Metric: r.s("metric"), RelLowCol: r.f("relative_ci_low"), RelHighCol: r.f("relative_ci_high"),
+			RIPValue: r.f("ri_p_value"), Breakdown: r.f("breakdown_mbar")}
 		if _, ok := r["rel_period"]; ok && !math.IsNaN(r.f("rel_period")) {
 			p := int(r.i("rel_period"))
 			e.RelPeriod = &p

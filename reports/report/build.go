@@ -33,6 +33,10 @@ type EstimateRow struct {
 	// RelLowCol and RelHighCol are the warehouse's relative bounds (NaN when it has none).
 	RelLowCol, RelHighCol float64
 	Pretrend              *Pretrend
+	// RIPValue is the Fisher permutation p-value of the timing and Breakdown the breakdown value
+	// M̄ of the relative-magnitudes sensitivity (headline rows; NaN when the warehouse has none;
+	// +Inf when the interval excludes zero at every M̄ searched).
+	RIPValue, Breakdown float64
 }
 
 // ROIRow is one row of the roi table; NaN for a column the warehouse lacks.
@@ -122,6 +126,7 @@ func Build(in Input) *Report {
 			case isHeadline(e):
 				f.Headline, found = withRelative(e), true
 				f.Pretrend = e.Pretrend
+				f.RIPValue, f.Breakdown = e.RIPValue, e.Breakdown
 			case e.Method == methodDiD && e.Aggregation == aggSimple && e.Population == popITT:
 				itt := withRelative(e)
 				f.ITT = &itt
@@ -142,6 +147,7 @@ func Build(in Input) *Report {
 			f.ITTChange = ChangeText(m.Kind, *f.ITT, conf)
 		}
 		f.PretrendText = pretrendText(f.Pretrend, in.Alpha)
+		f.SensitivityText = sensitivityText(f)
 		f.EventStudy, f.EventScale = eventStudy(f.Headline, rows)
 		if p, ok := prev[m.Name]; ok {
 			f.Previous = movement(f, withRelative(p), in.PreviousPeriod, in.Alpha, conf)
@@ -396,6 +402,30 @@ var references = []string{
 	"Kaplan, E. L. and Meier, P. (1958). Nonparametric estimation from incomplete observations. Journal of the American Statistical Association 53, 457–481.",
 	"Phillips, J. J. and Phillips, P. P. (2016). Handbook of Training Evaluation and Measurement Methods, 4th ed. (the ROI Methodology).",
 	"Hodges, J. L. and Lehmann, E. L. (1963). Estimates of location based on rank tests. Annals of Mathematical Statistics 34, 598–611.",
+}
+
+// sensitivityText says how far the headline bends when trends after training may depart from
+// parallel (Rambachan & Roth 2023, relative magnitudes): the breakdown value M̄ at which its
+// interval first includes zero, and the permutation p-value of the timing; "" when the warehouse
+// has neither.
+func sensitivityText(f Finding) string {
+	var parts []string
+	switch b := f.Breakdown; {
+	case math.IsNaN(b):
+	case b == 0:
+		parts = append(parts, "its interval includes zero even under exactly parallel trends (M̄ = 0)")
+	case math.IsInf(b, 1):
+		parts = append(parts, "its interval excludes zero for every departure from parallel trends searched (M̄ up to 4)")
+	default:
+		parts = append(parts, fmt.Sprintf("its interval excludes zero until trends after training depart from parallel by %.1f times the largest month-to-month departure before training (breakdown value M̄ = %.1f)", b, b))
+	}
+	if !math.IsNaN(f.RIPValue) {
+		parts = append(parts, fmt.Sprintf("reassigning the training months among the units at random gives p = %.3f (a permutation test that holds at any sample size when the timing was as good as random)", f.RIPValue))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Sensitivity: " + strings.Join(parts, "; ") + "."
 }
 
 // pretrendText describes the pre-trend Wald test: its statistic, degrees of freedom and p-value,

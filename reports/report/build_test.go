@@ -116,3 +116,31 @@ func TestPaidBackClaimsNoMoreThanTheInterval(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitivityWordsAndCaveat pins the sensitivity sentence of a finding and the caveat that
+// quotes the breakdown value of every metric called improved or worsened.
+func TestSensitivityWordsAndCaveat(t *testing.T) {
+	f := Finding{Title: "Time to resolve an incident", Verdict: Improved, Breakdown: 0.7, RIPValue: 0.004}
+	s := sensitivityText(f)
+	for _, want := range []string{"breakdown value M̄ = 0.7", "p = 0.004"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("%q lacks %q", s, want)
+		}
+	}
+	if got := sensitivityText(Finding{Breakdown: math.NaN(), RIPValue: math.NaN()}); got != "" {
+		t.Errorf("no figures, sentence %q", got)
+	}
+	if got := sensitivityText(Finding{Breakdown: math.Inf(1), RIPValue: math.NaN()}); !strings.Contains(got, "every departure") {
+		t.Errorf("never breaks down: %q", got)
+	}
+	r := &Report{Findings: []Finding{f, {Title: "Other", Verdict: NoDetectableChange, Breakdown: 0, RIPValue: math.NaN()}}}
+	var quoted bool
+	for _, c := range caveats(Input{Alpha: 0.05, MinCell: 5}, r) {
+		if c.Kind == "sensitivity" {
+			quoted = strings.Contains(c.Text, "Time to resolve an incident (M̄ = 0.7)") && !strings.Contains(c.Text, "Other")
+		}
+	}
+	if !quoted {
+		t.Error("the caveats do not quote the improved metric's breakdown value alone")
+	}
+}

@@ -42,6 +42,15 @@ func caveats(in Input, r *Report) []Caveat {
 	}, func(ts []string) string {
 		return fmt.Sprintf("The pre-training trends could not be tested (no pre-training months with an estimate) for: %s.", list(ts))
 	})
+	var bends []string
+	for _, f := range r.Findings {
+		if (f.Verdict == Improved || f.Verdict == Worsened) && !math.IsNaN(f.Breakdown) && !math.IsInf(f.Breakdown, 1) {
+			bends = append(bends, fmt.Sprintf("%s (M̄ = %.1f)", f.Title, f.Breakdown))
+		}
+	}
+	if len(bends) > 0 {
+		out = append(out, Caveat{Kind: "sensitivity", Text: fmt.Sprintf("How far the conclusions bend if trends after training were not parallel (Rambachan & Roth 2023): each holds only while the departure stays below M̄ times the largest month-to-month departure seen before training — %s. An M̄ below 1 means a departure no larger than those already seen would overturn it.", strings.Join(bends, "; "))})
+	}
 	group("small_sample", func(f Finding) bool { return hasFlag(f.Headline.Flags, "small_sample") }, func(ts []string) string {
 		n := smallest(r.Findings)
 		return fmt.Sprintf("Small samples: fewer than %d treated or comparison units stand behind %s (as few as %s). Intervals are wide, and few effects can be detected.", in.MinCell, list(ts), n)

@@ -137,7 +137,11 @@ type Finding struct {
 	ITTChange string
 	// PretrendText describes the pre-trend test in words ("" when the warehouse has none).
 	PretrendText string
-	EventStudy   []charts.EventPoint
+	// RIPValue and Breakdown are the headline's permutation p-value and breakdown value M̄ (see
+	// EstimateRow); SensitivityText says what they mean ("" when the warehouse has neither).
+	RIPValue, Breakdown float64
+	SensitivityText     string
+	EventStudy          []charts.EventPoint
 	// EventScale says what EventStudy's numbers are: "percent" or "points" (percentage points or
 	// absolute per-event units).
 	EventScale string

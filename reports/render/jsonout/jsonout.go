@@ -67,6 +67,9 @@ type Finding struct {
 	BeforeAfter    *BeforeAfter `json:"before_after"`
 	Previous       *Previous    `json:"previous"`
 	Pretrend       *Pretrend    `json:"pretrend"`
+	RIPValue       *float64     `json:"ri_p_value,omitempty"`
+	BreakdownMbar  *float64     `json:"breakdown_mbar,omitempty"`
+	Sensitivity    string       `json:"sensitivity,omitempty"`
 	ITT            *ITT         `json:"intention_to_treat"`
 }
 
@@ -247,6 +250,7 @@ func New(r *report.Report) Document {
 			jf.Previous = &Previous{Period: p.Period, RelativeChange: n(p.Relative), RelativeCILow: n(p.RelLow),
 				RelativeCIHigh: n(p.RelHigh), Verdict: string(p.Verdict), Sentence: p.Sentence}
 		}
+		jf.RIPValue, jf.BreakdownMbar, jf.Sensitivity = n(f.RIPValue), n(f.Breakdown), f.SensitivityText
 		if p := f.Pretrend; p != nil {
 			jf.Pretrend = &Pretrend{Statistic: n(p.Stat), DF1: n(p.DF1), DF2: n(p.DF2), PValue: n(p.P), Note: p.Note, Text: f.PretrendText}
 		}
