@@ -11,16 +11,12 @@ import (
 	"github.com/trainimpact/trainimpact/reports/stats"
 )
 
-// RandomizationDraws is the number of random permutations of the Fisher timing test when the
-// distinct assignments of the cohort labels are more than stats.DefaultMaxExact.
-const RandomizationDraws = 999
-
 // setRandomization fills the Fisher randomization p-value of a headline DiD row r
 // (ri_p_value, ri_permutations, ri_exact): the cohort labels of the units of p are permuted
 // across units (cohort sizes kept) and the studentized simple aggregation re-estimated with the
 // options of the headline (not-yet-treated or never-treated controls, anticipation plus washout),
 // see stats.FisherTimingTest. Exact enumeration when the distinct assignments are at most
-// stats.DefaultMaxExact, else RandomizationDraws permutations from analysis.seed with the metric
+// stats.DefaultMaxExact, else analysis.permutations permutations from analysis.seed with the metric
 // name as stream. The outcomes and the panel's missing cells stay as observed: under the sharp
 // null they do not depend on the assignment, except that the washout left out the months around
 // each unit's real treatment start, which the permuted assignments keep out too (a small loss of
@@ -28,7 +24,7 @@ const RandomizationDraws = 999
 // Only the metric's catalog outcome (the headline candidate) is tested, not sensitivity rows.
 // A row without an estimate, or whose statistic is undefined, gets no p-value (columns NULL).
 func setRandomization(r *models.Estimate, p *intPanel, a config.Analysis, washout int, m queries.Metric, outcome string) {
-	if p == nil || len(p.unit) == 0 || r.RIPermutations > 0 || outcome != outcomeOf(m) {
+	if p == nil || len(p.unit) == 0 || r.RIPermutations > 0 || outcome != outcomeOf(m) || a.Permutations == 0 {
 		return
 	}
 	stream := m.Name
@@ -41,7 +37,7 @@ func setRandomization(r *models.Estimate, p *intPanel, a config.Analysis, washou
 	h := fnv.New64a()
 	h.Write([]byte("randomization/" + stream))
 	res, err := stats.FisherTimingTest(context.Background(), groups, stat,
-		stats.PermutationOptions{Draws: RandomizationDraws, Src: rand.NewPCG(a.Seed, h.Sum64())})
+		stats.PermutationOptions{Draws: a.Permutations, Src: rand.NewPCG(a.Seed, h.Sum64())})
 	if err != nil {
 		return
 	}

@@ -4,18 +4,20 @@ import (
 	"testing"
 
 	"github.com/trainimpact/trainimpact/models"
+	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 )
 
 // checkRandomization checks the permutation p-values of TestInferenceRun's headline rows.
 func checkRandomization(t *testing.T, st *store.Store, headline []models.Estimate, effect float64) {
 	t.Helper()
+	draws := config.Default().Analysis.Permutations // TestInferenceRun analyses with the defaults
 	var withP int
 	for _, h := range headline {
 		if !(h.StdError > 0) { // not estimable, or no variation: no studentized statistic
 			continue
 		}
-		if h.RIPermutations != RandomizationDraws || h.RIExact || !(h.RIPValue > 0 && h.RIPValue <= 1) {
+		if h.RIPermutations != draws || h.RIExact || !(h.RIPValue > 0 && h.RIPValue <= 1) {
 			t.Errorf("effect %v, %s: ri p %v over %d (exact %v)", effect, h.Metric, h.RIPValue, h.RIPermutations, h.RIExact)
 			continue
 		}
@@ -24,8 +26,8 @@ func checkRandomization(t *testing.T, st *store.Store, headline []models.Estimat
 			continue
 		}
 		switch {
-		case effect != 0 && h.RIPValue != 1.0/(1+RandomizationDraws):
-			t.Errorf("planted effect: ri p = %v, want %v", h.RIPValue, 1.0/(1+RandomizationDraws))
+		case effect != 0 && h.RIPValue != 1.0/float64(1+draws):
+			t.Errorf("planted effect: ri p = %v, want %v", h.RIPValue, 1.0/float64(1+draws))
 		case effect == 0 && h.RIPValue < 0.05:
 			t.Errorf("no effect: ri p = %v", h.RIPValue)
 		}
@@ -36,7 +38,7 @@ func checkRandomization(t *testing.T, st *store.Store, headline []models.Estimat
 	}
 	var stored int
 	if err := st.DB().QueryRow(`SELECT count(*) FROM estimates WHERE headline AND ri_p_value IS NOT NULL AND ri_permutations = ?`,
-		RandomizationDraws).Scan(&stored); err != nil || stored != withP {
+		draws).Scan(&stored); err != nil || stored != withP {
 		t.Errorf("effect %v: %d headline rows with ri_p_value stored (%v), want %d", effect, stored, err, withP)
 	}
 	var other int

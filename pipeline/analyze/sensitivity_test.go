@@ -17,7 +17,7 @@ import (
 // (−0.4 on the log hours).
 //
 // Randomization: every headline DiD row with a standard error carries a permutation p-value over
-// RandomizationDraws seeded permutations (40!/(20!·5!⁴) assignments, far too many to enumerate),
+// analysis.permutations (999 by default) seeded permutations (40!/(20!·5!⁴) assignments, far too many to enumerate),
 // stored in estimates.ri_p_value; the planted effect (about 5 SE) gives the smallest p-value the
 // draws allow for incident_resolve_hours, and the organisation without it a p-value above 0.05.
 //

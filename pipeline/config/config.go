@@ -76,18 +76,22 @@ type People struct {
 // the configuration; the estimator receives their sum as the number of periods between the base
 // period and the first treated one.
 type Analysis struct {
-	Unit           string  `yaml:"unit"`            // team | person
-	Period         string  `yaml:"period"`          // month | quarter | week
-	PreDays        int     `yaml:"pre_days"`        // before/after window before treatment
-	PostDays       int     `yaml:"post_days"`       // before/after window after treatment (after washout)
-	WashoutDays    int     `yaml:"washout_days"`    // left out of both periods after completion
-	TreatmentStart string  `yaml:"treatment_start"` // completed | enrolled: when a unit's treatment starts
-	Control        string  `yaml:"control"`         // not_yet_treated | never_treated
-	Anticipation   int     `yaml:"anticipation"`    // periods before the treatment start also left out of the base
-	Bootstrap      int     `yaml:"bootstrap"`       // multiplier bootstrap draws
-	Alpha          float64 `yaml:"alpha"`           // 1 - confidence level
-	MinCell        int     `yaml:"min_cell"`        // smallest group of people shown in any breakdown
-	Seed           uint64  `yaml:"seed"`            // random seed for bootstraps
+	Unit           string `yaml:"unit"`            // team | person
+	Period         string `yaml:"period"`          // month | quarter | week
+	PreDays        int    `yaml:"pre_days"`        // before/after window before treatment
+	PostDays       int    `yaml:"post_days"`       // before/after window after treatment (after washout)
+	WashoutDays    int    `yaml:"washout_days"`    // left out of both periods after completion
+	TreatmentStart string `yaml:"treatment_start"` // completed | enrolled: when a unit's treatment starts
+	Control        string `yaml:"control"`         // not_yet_treated | never_treated
+	Anticipation   int    `yaml:"anticipation"`    // periods before the treatment start also left out of the base
+	Bootstrap      int    `yaml:"bootstrap"`       // multiplier bootstrap draws
+	// Permutations is the number of random reassignments of the training months in the Fisher
+	// permutation test of each headline (when the distinct assignments are more than can be
+	// enumerated); 0 turns the test off.
+	Permutations int     `yaml:"permutations"`
+	Alpha        float64 `yaml:"alpha"`    // 1 - confidence level
+	MinCell      int     `yaml:"min_cell"` // smallest group of people shown in any breakdown
+	Seed         uint64  `yaml:"seed"`     // random seed for bootstraps
 	// Dropouts picks the headline population: exclude (per protocol: units whose lead dropped out
 	// are left out) or intention_to_treat (they count as treated from their cohort's first
 	// completion). Both populations are estimated; estimates.population tells them apart.
@@ -188,7 +192,7 @@ func Default() *Config {
 		Sources:   map[string]connectors.Config{},
 		Secrets:   map[string]string{},
 		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30, TreatmentStart: "completed",
-			Control: "not_yet_treated", Bootstrap: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
+			Control: "not_yet_treated", Bootstrap: 999, Permutations: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
 		ROI:     ROI{Currency: "USD", Values: map[string]float64{}},
 		Report:  Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},
 		Publish: Publish{Mode: "0640"},

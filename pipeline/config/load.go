@@ -308,6 +308,9 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	if a.Alpha <= 0 || a.Alpha >= 0.5 {
 		bad("analysis.alpha", "must be between 0 and 0.5")
 	}
+	if a.Permutations < 0 {
+		bad("analysis.permutations", "must be 0 or more (0 turns the permutation test off)")
+	}
 	if a.Bootstrap < 0 {
 		bad("analysis.bootstrap", "must be 0 or more")
 	}

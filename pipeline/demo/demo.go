@@ -142,6 +142,7 @@ analysis:
   seed: %d
   period: %s
   bootstrap: 499
+  permutations: 199
 roi:
   currency: USD
   costs: {per_participant: 4200, participant_hours: 40, loaded_hourly_rate: 95, facilitation: 12000, design_development: 8000, evaluation: 3000, overhead: 2000}
