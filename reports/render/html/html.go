@@ -37,6 +37,7 @@ func Funcs() template.FuncMap {
 		"ratio":    report.Ratio,
 		"ok":       func(x float64) bool { return !math.IsNaN(x) },
 		"num":      num,
+		"peq":      PEq,
 		"perEvent": report.PerEvent,
 		"rel":      report.RelText,
 		"hasLevel": func(ms []report.MetricROI) bool {
@@ -96,6 +97,15 @@ func P(x float64) string {
 		return "<0.001"
 	}
 	return fmt.Sprintf("%.3f", x)
+}
+
+// PEq writes "name = x" with x as P writes it, or "name < 0.001" for a value below that.
+func PEq(name string, x float64) string {
+	v := P(x)
+	if strings.HasPrefix(v, "<") {
+		return name + " " + v[:1] + " " + v[1:]
+	}
+	return name + " = " + v
 }
 
 func num(x float64) string {

@@ -93,7 +93,7 @@ func Render(ctx context.Context, w io.Writer, r *report.Report) error {
 		"pctv":  report.PctValue, "money": report.Money, "ratio": report.Ratio,
 		"pctu": func(x float64) string { return report.Pct(x) },
 		"ok":   func(x float64) bool { return !math.IsNaN(x) },
-		"num":  h["num"], "perEvent": report.PerEvent, "rel": report.RelText, "num0": html.Num0, "p": html.P,
+		"num":  h["num"], "perEvent": report.PerEvent, "rel": report.RelText, "num0": html.Num0, "p": html.P, "peq": html.PEq,
 		"join":       strings.Join,
 		"date":       func(t time.Time) string { return t.UTC().Format("2 January 2006") },
 		"datetime":   h["datetime"],
