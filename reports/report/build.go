@@ -425,7 +425,8 @@ func sensitivityText(f Finding) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return "Sensitivity: " + strings.Join(parts, "; ") + "."
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
 }
 
 // pretrendText describes the pre-trend Wald test: its statistic, degrees of freedom and p-value,
