@@ -144,3 +144,24 @@ func TestSensitivityWordsAndCaveat(t *testing.T) {
 		t.Error("the caveats do not quote the improved metric's breakdown value alone")
 	}
 }
+
+// TestForestLeavesOutRunawayIntervals: a measure whose interval reaches beyond ForestMax is left
+// out of the forest plot and named in a caveat; the others are drawn.
+func TestForestLeavesOutRunawayIntervals(t *testing.T) {
+	r := &Report{Period: "2026-Q3", Findings: []Finding{
+		{Title: "Time to resolve an incident", Verdict: NoDetectableChange, Headline: Effect{Relative: -0.2, RelLow: -0.3, RelHigh: -0.1}},
+		{Title: "Promotions", Verdict: NoDetectableChange, Headline: Effect{Relative: 9.2, RelLow: -1, RelHigh: 24.4}},
+	}}
+	c := buildCharts(Input{Period: "2026-Q3"}, r)
+	if c.Forest == nil || !strings.Contains(c.Forest.Alt, "Time to resolve an incident") || strings.Contains(c.Forest.Alt, "Promotions") {
+		t.Fatalf("forest %+v", c.Forest)
+	}
+	r.Charts = c
+	var named bool
+	for _, cv := range caveats(Input{Alpha: 0.05, MinCell: 5}, r) {
+		named = named || (cv.Kind == "forest_omitted" && strings.Contains(cv.Text, "Promotions"))
+	}
+	if !named {
+		t.Error("the measure left out of the forest plot is not named in a caveat")
+	}
+}

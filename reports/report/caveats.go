@@ -95,6 +95,9 @@ func caveats(in Input, r *Report) []Caveat {
 	for _, p := range in.Problems {
 		out = append(out, Caveat{Kind: "data_missing", Text: p})
 	}
+	if o := r.Charts.ForestOmitted; len(o) > 0 {
+		out = append(out, Caveat{Kind: "forest_omitted", Text: fmt.Sprintf("The plot of every measure leaves out those whose interval reaches beyond +%.0f%%, so that the others stay readable: %s. Their findings show them whole.", 100*ForestMax, strings.Join(o, "; "))})
+	}
 	for _, e := range r.Charts.ChartErrors {
 		out = append(out, Caveat{Kind: "chart_missing", Text: e})
 	}
@@ -170,6 +173,11 @@ func summary(r *Report) []string {
 	return s
 }
 
+// ForestMax is the largest relative change the forest plot draws (+300%): a rare event's interval
+// reaching to +2,000% would squeeze every other measure into a sliver. Measures beyond it are left
+// out of the plot and named (Charts.ForestOmitted, and a caveat); their findings show them whole.
+const ForestMax = 3.0
+
 // buildCharts draws every chart; a chart that fails is named in ChartErrors.
 func buildCharts(in Input, r *Report) Charts {
 	var c Charts
@@ -180,6 +188,10 @@ func buildCharts(in Input, r *Report) Charts {
 	for _, f := range r.Findings {
 		h := f.Headline
 		if f.Verdict == Suppressed || math.IsNaN(h.Relative) {
+			continue
+		}
+		if h.Relative > ForestMax || h.RelHigh > ForestMax {
+			c.ForestOmitted = append(c.ForestOmitted, f.Title)
 			continue
 		}
 		rows = append(rows, charts.Interval{Label: f.Title, Estimate: h.Relative, Low: h.RelLow, High: h.RelHigh})

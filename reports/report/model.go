@@ -217,6 +217,8 @@ type Charts struct {
 	EventStudies  []MetricChart
 	Distributions []MetricChart
 	ChartErrors   []string
+	// ForestOmitted names the measures left out of the forest plot (beyond ForestMax).
+	ForestOmitted []string
 }
 
 // MetricChart is a chart of one metric.
