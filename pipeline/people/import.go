@@ -220,43 +220,65 @@ func prepareData(kind, path, abs string, data []byte, now, today time.Time) (*pr
 
 type queryFunc func(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 
-// diff compares the file's rows with those imported from it before.
-func (p *prepared) diff(ctx context.Context, q queryFunc) (ImportResult, error) {
-	r := ImportResult{Kind: p.kind, File: p.file, SHA256: p.sha, Rows: p.rows, Warnings: p.warnings}
+// lastImport returns the SHA-256 of the content last imported from file as kind ("" when none).
+func lastImport(ctx context.Context, q queryFunc, kind, file string) (string, error) {
 	var last sql.NullString
-	rows, err := q(ctx, query("import_sha"), p.kind, p.file)
+	rows, err := q(ctx, query("import_sha"), kind, file)
 	if err != nil {
-		return r, fmt.Errorf("people: read imports: %w", err)
+		return "", fmt.Errorf("people: read imports: %w", err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		if err := rows.Scan(&last); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("people: read imports: %w", err)
+			return "", fmt.Errorf("people: read imports: %w", err)
 		}
 	}
-	rows.Close()
-	type prev struct {
-		sig, desc string
-		line      int
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("people: read imports: %w", err)
 	}
-	old := map[string]prev{}
-	name := map[string]string{KindTeams: "existing_memberships", KindCohorts: "existing_enrollments", KindIdentities: "existing_overrides"}[p.kind]
-	rows, err = q(ctx, query(name), p.file)
+	return last.String, nil
+}
+
+// prevRow is a row imported from a file before: its signature (to tell a change), its words and line.
+type prevRow struct {
+	sig, desc string
+	line      int
+}
+
+// previousRows reads the rows imported from file before, by id, with the named query (id, sig,
+// desc, line).
+func previousRows(ctx context.Context, q queryFunc, name, file string) (map[string]prevRow, error) {
+	rows, err := q(ctx, query(name), file)
 	if err != nil {
-		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+		return nil, fmt.Errorf("people: read previous rows of %s: %w", file, err)
 	}
+	defer rows.Close()
+	old := map[string]prevRow{}
 	for rows.Next() {
 		var id string
-		var v prev
+		var v prevRow
 		if err := rows.Scan(&id, &v.sig, &v.desc, &v.line); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+			return nil, fmt.Errorf("people: read previous rows of %s: %w", file, err)
 		}
 		old[id] = v
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+		return nil, fmt.Errorf("people: read previous rows of %s: %w", file, err)
+	}
+	return old, nil
+}
+
+// diff compares the file's rows with those imported from it before.
+func (p *prepared) diff(ctx context.Context, q queryFunc) (ImportResult, error) {
+	r := ImportResult{Kind: p.kind, File: p.file, SHA256: p.sha, Rows: p.rows, Warnings: p.warnings}
+	last, err := lastImport(ctx, q, p.kind, p.file)
+	if err != nil {
+		return r, err
+	}
+	name := map[string]string{KindTeams: "existing_memberships", KindCohorts: "existing_enrollments", KindIdentities: "existing_overrides"}[p.kind]
+	old, err := previousRows(ctx, q, name, p.file)
+	if err != nil {
+		return r, err
 	}
 	seen := map[string]bool{}
 	for _, n := range p.rowsInWords() {
@@ -284,7 +306,7 @@ func (p *prepared) diff(ctx context.Context, q queryFunc) (ImportResult, error) 
 		}
 		return r.Changes[i].Op < r.Changes[j].Op
 	})
-	r.SameFile = last.Valid && last.String == p.sha && r.Added+r.Changed+r.Removed == 0
+	r.SameFile = last == p.sha && r.Added+r.Changed+r.Removed == 0
 	return r, nil
 }
 

@@ -171,43 +171,17 @@ func prepareOutcome(kind, path string, today time.Time) (*preparedOutcome, error
 // a person or team that no people file knows (their rows cannot be attributed to a team).
 func (p *preparedOutcome) diff(ctx context.Context, q queryFunc) (ImportResult, error) {
 	r := ImportResult{Kind: p.kind, File: p.file, SHA256: p.sha, Rows: len(p.rows), Warnings: p.warnings}
-	var last string
-	rows, err := q(ctx, query("import_sha"), p.kind, p.file)
+	last, err := lastImport(ctx, q, p.kind, p.file)
 	if err != nil {
-		return r, fmt.Errorf("people: read imports: %w", err)
+		return r, err
 	}
-	for rows.Next() {
-		if err := rows.Scan(&last); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("people: read imports: %w", err)
-		}
-	}
-	rows.Close()
-	type prev struct {
-		sig, desc string
-		line      int
-	}
-	old := map[string]prev{}
 	name := map[string]string{KindAssessments: "existing_assessments", KindSurveys: "existing_survey_responses"}[p.kind]
-	rows, err = q(ctx, query(name), p.file)
+	old, err := previousRows(ctx, q, name, p.file)
 	if err != nil {
-		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
-	}
-	for rows.Next() {
-		var id string
-		var v prev
-		if err := rows.Scan(&id, &v.sig, &v.desc, &v.line); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
-		}
-		old[id] = v
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("people: read previous rows of %s: %w", p.file, err)
+		return r, err
 	}
 	known := map[string]bool{}
-	rows, err = q(ctx, query("known_ids"))
+	rows, err := q(ctx, query("known_ids"))
 	if err != nil {
 		return r, fmt.Errorf("people: read known ids: %w", err)
 	}
