@@ -120,6 +120,9 @@ func Text(v any) string {
 		if math.IsNaN(x) {
 			return "NaN"
 		}
+		if a := math.Abs(x); a >= 1e6 && a < 1e15 {
+			return fmt.Sprintf("%.0f", x) // money and counts in whole units, not 1.09752e+06
+		}
 		return fmt.Sprintf("%.6g", x)
 	case float32:
 		return fmt.Sprintf("%.6g", x)
