@@ -159,20 +159,30 @@ func prepare(kind, path string, now, today time.Time) (*prepared, error) {
 	if _, ok := Headers[kind]; !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
-	abs, err := filepath.Abs(path)
+	abs, data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("people: %s: %w", path, err)
+		return nil, err
+	}
+	return prepareData(kind, path, abs, data, now, today)
+}
+
+// readFile returns path made absolute and at most MaxFileSize+1 of its bytes (one more than allowed,
+// so that the caller can tell a file that is too large).
+func readFile(path string) (abs string, data []byte, err error) {
+	abs, err = filepath.Abs(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("people: %s: %w", path, err)
 	}
 	f, err := os.Open(abs)
 	if err != nil {
-		return nil, fmt.Errorf("people: %w", err)
+		return "", nil, fmt.Errorf("people: %w", err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err = io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("people: read %s: %w", path, err)
+		return "", nil, fmt.Errorf("people: read %s: %w", path, err)
 	}
-	return prepareData(kind, path, abs, data, now, today)
+	return abs, data, nil
 }
 
 // prepareData validates the bytes of one file (path as given, for messages; abs, its absolute

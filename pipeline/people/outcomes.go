@@ -6,10 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -126,18 +123,9 @@ func prepareOutcome(kind, path string, today time.Time) (*preparedOutcome, error
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
-	abs, err := filepath.Abs(path)
+	abs, data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("people: %s: %w", path, err)
-	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, fmt.Errorf("people: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("people: read %s: %w", path, err)
+		return nil, err
 	}
 	var pr problems
 	var t *table
