@@ -414,6 +414,15 @@ const changelogPageSize = 100
 // completeChangelogs reads the whole changelog of issues whose search result embedded only part
 // of it (Cloud), concurrently; the transport bounds requests in flight.
 func (s *Source) completeChangelogs(ctx context.Context, short []issueHead, now time.Time) ([]models.RawRecord, error) {
+	return fanOut(ctx, short, func(ctx context.Context, h issueHead) ([]models.RawRecord, error) {
+		return s.changelog(ctx, h.ID, now)
+	})
+}
+
+// fanOut calls fetch for every item concurrently (the transport bounds requests in flight) and
+// returns all their records; the first error cancels the others and is returned (the caller's
+// own cancellation in its place, when that came first).
+func fanOut[T any](ctx context.Context, items []T, fetch func(context.Context, T) ([]models.RawRecord, error)) ([]models.RawRecord, error) {
 	var (
 		mu    sync.Mutex
 		out   []models.RawRecord
@@ -422,11 +431,11 @@ func (s *Source) completeChangelogs(ctx context.Context, short []issueHead, now 
 	)
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for _, h := range short {
+	for _, it := range items {
 		wg.Add(1)
-		go func(h issueHead) {
+		go func(it T) {
 			defer wg.Done()
-			recs, err := s.changelog(cctx, h.ID, now)
+			recs, err := fetch(cctx, it)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -437,7 +446,7 @@ func (s *Source) completeChangelogs(ctx context.Context, short []issueHead, now 
 				return
 			}
 			out = append(out, recs...)
-		}(h)
+		}(it)
 	}
 	wg.Wait()
 	if first != nil {

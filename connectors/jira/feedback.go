@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/trainimpact/trainimpact/models"
@@ -53,44 +52,18 @@ func (s *Source) requestFeedback(ctx context.Context, issues []json.RawMessage, 
 			heads = append(heads, h)
 		}
 	}
-	var (
-		mu    sync.Mutex
-		out   []models.RawRecord
-		first error
-		wg    sync.WaitGroup
-	)
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for _, h := range heads {
-		wg.Add(1)
-		go func(h feedbackHead) {
-			defer wg.Done()
-			var fb json.RawMessage
-			err := s.do(cctx, entityFeedback, http.MethodGet, "rest/servicedeskapi/request/"+url.PathEscape(h.ID)+"/feedback", nil, &fb)
-			var se *StatusError
-			if errors.As(err, &se) && se.Status == http.StatusNotFound {
-				return // no feedback given
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				if first == nil {
-					first = err
-					cancel()
-				}
-				return
-			}
-			at, _ := parseTime(h.Fields.ResolutionDate)
-			out = append(out, models.RawRecord{Source: Name, Entity: entityFeedback, NativeID: h.ID, Scope: h.ID,
-				Payload: fb, UpdatedAt: at, FetchedAt: now})
-		}(h)
-	}
-	wg.Wait()
-	if first != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	return fanOut(ctx, heads, func(ctx context.Context, h feedbackHead) ([]models.RawRecord, error) {
+		var fb json.RawMessage
+		err := s.do(ctx, entityFeedback, http.MethodGet, "rest/servicedeskapi/request/"+url.PathEscape(h.ID)+"/feedback", nil, &fb)
+		var se *StatusError
+		if errors.As(err, &se) && se.Status == http.StatusNotFound {
+			return nil, nil // no feedback given
 		}
-		return nil, first
-	}
-	return out, nil
+		if err != nil {
+			return nil, err
+		}
+		at, _ := parseTime(h.Fields.ResolutionDate)
+		return []models.RawRecord{{Source: Name, Entity: entityFeedback, NativeID: h.ID, Scope: h.ID,
+			Payload: fb, UpdatedAt: at, FetchedAt: now}}, nil
+	})
 }
