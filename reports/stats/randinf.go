@@ -192,13 +192,16 @@ func nextMultisetPermutation(a []int) bool {
 	return true
 }
 
-// DiDTimingStatistic returns a statistic for FisherTimingTest on a long panel (the inputs of
+// didTimingStatisticFull is DiDTimingStatistic by the general path: ATTGT and Aggregate re-run on
+// every assignment. It is kept for the cases the fast path does not cover and as its test oracle.
+//
+// It returns a statistic for FisherTimingTest on a long panel (the inputs of
 // ATTGT, one row per unit and period, unit ids in unit): the studentized simple aggregation
 // ATT / SE (analytic, influence-function standard error) of ATTGT with opts, re-estimated with
 // every unit's group replaced by assign[k] for the unit ids[k]. ids are the distinct unit ids in
 // the order of the groups slice given to FisherTimingTest; ObservedGroups returns both.
 // opts.Bootstrap is ignored (the analytic SE studentizes).
-func DiDTimingStatistic(ids, unit, period []int, y, weights []float64, opts DiDOptions) func(assign []int) (float64, error) {
+func didTimingStatisticFull(ids, unit, period []int, y, weights []float64, opts DiDOptions) func(assign []int) (float64, error) {
 	opts.Bootstrap = 0
 	pos := make(map[int]int, len(ids))
 	for k, id := range ids {
