@@ -1,6 +1,6 @@
 -- The "scan-cols" baseline of BenchmarkAnalyze10M: one scan of metric_events inside DuckDB that
 -- reads every column the analysis reads (metric, person_id, team_id, occurred_at, value, censored) and
--- aggregates each, grouped by metric (14 groups), so that only 14 rows cross into Go.
+-- aggregates each, grouped by metric (one group per catalog metric), so that only that many rows cross into Go.
 SELECT
     metric,
     count(*)                            AS n,
