@@ -230,13 +230,13 @@ func BenchmarkAnalyze10M(b *testing.B) {
 			if _, err := metrics.TreatedEvents(ctx, w, o); err != nil {
 				return err
 			}
-			rssReset := resetPeakRSS()
+			rssReset := benchdata.ResetPeakRSS()
 			t4 := time.Now()
 			res, err := Compute(ctx, w, cat, cfg, q, q.End(), q.End())
 			if err != nil {
 				return err
 			}
-			if rss := peakRSS(); rssReset && rss > computeRSS {
+			if rss := benchdata.PeakRSS(); rssReset && rss > computeRSS {
 				computeRSS = rss
 			}
 			if len(res.Headline) != len(cat.Metrics) {

@@ -81,16 +81,21 @@ func BenchmarkReport10M(b *testing.B) {
 	}
 	stamp := func() time.Time { return now }
 	var report, printing time.Duration
+	var rss int64 // peak resident memory while the report rendered, bytes (Linux)
 	prints := 0
 	b.ResetTimer()
 	for i := range b.N {
 		out := filepath.Join(dir, "report")
+		reset := benchdata.ResetPeakRSS()
 		t0 := time.Now()
 		p, err := Render(ctx, cfg, Options{DB: path, Period: q.String(), Formats: []string{"html", "md", "json", "csv"}, Out: out, Now: stamp})
 		if err != nil {
 			b.Fatal(err)
 		}
 		report += time.Since(t0)
+		if r := benchdata.PeakRSS(); reset && r > rss {
+			rss = r
+		}
 		if i == 0 {
 			for _, f := range p.Files() {
 				if fi, err := os.Stat(f); err != nil || fi.Size() == 0 {
@@ -111,6 +116,9 @@ func BenchmarkReport10M(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(report.Seconds()/float64(b.N), "report-s")
+	if rss > 0 {
+		b.ReportMetric(float64(rss)/(1<<20), "report-peak-rss-MB")
+	}
 	if prints > 0 {
 		b.ReportMetric(printing.Seconds()/float64(prints), "pdf-s")
 	}

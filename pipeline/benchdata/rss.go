@@ -1,4 +1,4 @@
-package analyze
+package benchdata
 
 import (
 	"bufio"
@@ -7,13 +7,13 @@ import (
 	"strings"
 )
 
-// resetPeakRSS resets the kernel's record of this process's peak resident set size (Linux: "5"
-// written to /proc/self/clear_refs), so that peakRSS measures from here; false where it cannot.
-func resetPeakRSS() bool { return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil }
+// ResetPeakRSS resets the kernel's record of this process's peak resident set size (Linux: "5"
+// written to /proc/self/clear_refs), so that PeakRSS measures from here; false where it cannot.
+func ResetPeakRSS() bool { return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil }
 
-// peakRSS returns the process's peak resident set size in bytes (VmHWM of /proc/self/status), 0
+// PeakRSS returns the process's peak resident set size in bytes (VmHWM of /proc/self/status), 0
 // when unknown.
-func peakRSS() int64 {
+func PeakRSS() int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
