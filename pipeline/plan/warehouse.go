@@ -143,7 +143,7 @@ type Plan struct {
 	Eligible []Team
 	Dropouts int
 	// Order is the recommended stepped-wedge order: Order[k] the teams of Design.Cohorts[k].
-	Order [][]Team
+	Order                [][]Team
 	Alpha, Power         float64
 	Placebos             int
 	Seed                 uint64
