@@ -132,7 +132,7 @@ terminal, JSON lines otherwise (a scheduler), ending with the final error.`,
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),
 		newCmdRun(f),
-		newCmdReport(f),
+		newCmdReport(f), newCmdPlan(f),
 		newCmdExport(f),
 	)
 	usageArgs(root)
