@@ -56,6 +56,9 @@ func (p *Plan) Input(now time.Time, warehouse, command string) planreport.Input 
 		} else {
 			row.Note = strings.TrimPrefix(m.Err.Error(), "plan: ")
 		}
+		if in.Distinct == 0 || (m.Distinct > 0 && m.Distinct < in.Distinct) {
+			in.Distinct, in.Pool = m.Distinct, m.Pool
+		}
 		in.Metrics = append(in.Metrics, row)
 	}
 	if p.ChartMetric != "" {

@@ -87,6 +87,10 @@ type MetricPlan struct {
 	Teams, Pool int
 	// Err says why there is no MDE (nil when there is one).
 	Err error
+	// Distinct is the number of different placebo rollouts the pool allows (the ways of filling
+	// the cohorts from Pool teams; +Inf beyond float64): with fewer than the placebos, the MDE
+	// rests on repeats of these few.
+	Distinct float64
 
 	history *analyze.PanelData
 	rollout Rollout
@@ -319,6 +323,7 @@ func Run(ctx context.Context, db *sql.DB, o RunOptions) (*Plan, error) {
 			cut[u] = true
 		}
 		mp.history, mp.pool, mp.Pool = h, pool, len(pool)
+		mp.Distinct = Distinct(len(pool), o.Design)
 		mp.Teams = countUnits(h)
 		if h.Len() > 0 {
 			first = min(first, slices.Min(h.Time))
@@ -507,6 +512,21 @@ func sizeOne(h *analyze.PanelData, pool []string, d Design, kind string, a confi
 	o.Teams = pool
 	res, err := MDE(h, r, o)
 	return res, r, err
+}
+
+// Distinct returns the number of different ways of filling the design's cohorts from pool teams:
+// pool! / (n_1! ⋯ n_K! (pool − N)!), N = Σ n_k (0 when N > pool; +Inf beyond float64).
+func Distinct(pool int, d Design) float64 {
+	n := d.Teams()
+	if n > pool {
+		return 0
+	}
+	lg := func(x int) float64 { v, _ := math.Lgamma(float64(x) + 1); return v }
+	l := lg(pool) - lg(pool-n)
+	for _, c := range d.Cohorts {
+		l -= lg(c.Teams)
+	}
+	return math.Round(math.Exp(l))
 }
 
 // pickChart returns the metric plan named, or the first on the log scale with an MDE, or the

@@ -55,6 +55,10 @@ type Input struct {
 	Chart *Grid
 	// Command is the command line that reproduces the plan (no secret, no person).
 	Command string
+	// Distinct is the number of different rollouts the Pool teams placebo cohorts are drawn from
+	// allow (the smallest over the metrics; 0 unknown).
+	Distinct float64
+	Pool     int
 }
 
 // Cohort is one cohort of the rollout with the teams the randomised order puts in it.
@@ -94,7 +98,8 @@ type GridPoint struct {
 type Report struct {
 	Input
 	Rows []Row
-	// Text is the sponsor's text, one paragraph a string; Notes the caveats of the history.
+	// Text is the sponsor's text, one paragraph a string (a string starting with "- " is an item
+	// of a list); Notes the caveats of the history.
 	Text  []string
 	Notes []string
 	Teams int
@@ -179,10 +184,16 @@ func (r Row) Amount() string {
 		}
 		return fmt.Sprintf("%s (or %s)", signedPct(-r.Decrease), signedPct(r.Increase))
 	case ScaleShare:
+		if r.MDE >= 1 {
+			return "more than any share can change (100 percentage points): not detectable"
+		}
 		return fmt.Sprintf("%s percentage points", num(100*r.MDE))
 	}
 	return fmt.Sprintf("%s %s per event", num(r.MDE), unitOr(r.Unit))
 }
+
+// Undetectable reports a share whose MDE is 100 percentage points or more: no possible change.
+func (r Row) Undetectable() bool { return r.Scale == ScaleShare && finite(r.MDE) && r.MDE >= 1 }
 
 // Interval writes the Monte Carlo interval of the amount, on the same scale.
 func (r Row) Interval() string {
@@ -249,6 +260,9 @@ func num(v float64) string {
 	case a >= 1:
 		return fmt.Sprintf("%.2f", v)
 	}
+	if a < 1e-4 {
+		return fmt.Sprintf("%.2g", v)
+	}
 	d := int(math.Ceil(-math.Log10(a))) + 2
 	return fmt.Sprintf("%.*f", d, v)
 }
@@ -264,26 +278,35 @@ func sponsorText(r *Report) []string {
 	}
 	out = append(out, fmt.Sprintf("Proposed rollout: %d %s in %d %s whose leads complete the program %s. The analysis this plan sizes is made %d %s after the first cohort's first month counted as trained (each cohort's first %d days after completion are left out, as the analysis does).",
 		r.Teams, plural(r.Teams, "team", "teams"), nCoh, plural(nCoh, "cohort", "cohorts"), span, r.Quarters, plural(r.Quarters, "quarter", "quarters"), r.WashoutDays))
-	var sized, unsized []string
+	var sized, unsized, impossible []string
 	for _, row := range r.Rows {
-		if finite(row.MDE) {
+		switch {
+		case row.Undetectable():
+			impossible = append(impossible, row.Title)
+		case finite(row.MDE):
 			sized = append(sized, fmt.Sprintf("%s: %s", row.Title, row.Amount()))
-		} else {
+		default:
 			unsized = append(unsized, row.Title)
 		}
 	}
 	if len(sized) > 0 {
-		out = append(out, fmt.Sprintf("If the program changes a metric by at least the amount below, that analysis (staggered difference-in-differences, two-sided test at alpha = %s) finds the change with a probability of %s or more: %s.",
-			trimFloat(r.Alpha), pctWhole(r.Power), strings.Join(sized, "; ")))
+		out = append(out, fmt.Sprintf("If the program changes a metric by at least the amount below, that analysis (staggered difference-in-differences, two-sided test at alpha = %s) finds the change with a probability of %s or more:",
+			trimFloat(r.Alpha), pctWhole(r.Power)))
+		for _, s := range sized {
+			out = append(out, "- "+s)
+		}
 		out = append(out, fmt.Sprintf("A smaller change may be real and still be reported as \"no detectable change\". These amounts come from %d simulated rollouts of this design on the organisation's own history (%s to %s) with no effect added, so they include its trends, seasons and team-to-team differences; they assume the coming months vary as those did. The ranges in the table are the simulation's own error, not a promise about the future.",
 			r.Placebos, r.HistoryStart.Format("2006-01"), r.HistoryEnd.AddDate(0, 0, -1).Format("2006-01")))
 	} else {
 		out = append(out, "No metric could be sized on this history: see the notes.")
 	}
+	if len(impossible) > 0 {
+		out = append(out, fmt.Sprintf("This rollout cannot detect a change in %s: the change it would need is larger than the share can move.", strings.Join(impossible, ", ")))
+	}
 	if len(unsized) > 0 {
 		out = append(out, fmt.Sprintf("Not sized (too little history or too few teams with events): %s.", strings.Join(unsized, ", ")))
 	}
-	out = append(out, fmt.Sprintf("Recommended order: train the teams cohort by cohort as listed (order.csv), an order drawn at random with seed %d. A random order makes which teams go first a matter of chance, which the comparison of trained with not-yet-trained teams relies on; running the same command with --seed %d draws the same order again.", r.Seed, r.Seed))
+	out = append(out, fmt.Sprintf("Recommended order: train the teams cohort by cohort in the order listed, drawn at random with seed %d. A random order makes which teams go first a matter of chance, which the comparison of trained with not-yet-trained teams relies on; running the same command with --seed %d draws the same order again.", r.Seed, r.Seed))
 	return out
 }
 
@@ -301,6 +324,10 @@ func notes(r *Report) []string {
 		out = append(out, fmt.Sprintf("%d %s whose lead dropped out of the program %s left out.", r.Dropouts, plural(r.Dropouts, "team", "teams"), plural(r.Dropouts, "is", "are")))
 	}
 	out = append(out, fmt.Sprintf("%d %s not yet trained; the order draws from them.", r.Eligible, plural(r.Eligible, "team is", "teams are")))
+	if r.Distinct > 0 && r.Distinct < float64(r.Placebos) {
+		out = append(out, fmt.Sprintf("With %d %s to draw the simulated cohorts from, only %.0f different rollouts exist: the MDEs rest on so few and are rough (a probability can only be read in steps of %s).",
+			r.Pool, plural(r.Pool, "team", "teams"), r.Distinct, pctOne(1/r.Distinct)))
+	}
 	return out
 }
 
@@ -314,5 +341,7 @@ func plural(n int, one, many string) string {
 func trimFloat(v float64) string {
 	return strings.TrimRight(strings.TrimRight(fmt.Sprintf("%.4f", v), "0"), ".")
 }
+
+func pctOne(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) }
 
 func pctWhole(v float64) string { return fmt.Sprintf("%s%%", trimFloat(100*v)) }

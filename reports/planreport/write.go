@@ -28,9 +28,51 @@ var funcs = template.FuncMap{
 	"pct":       pctWhole,
 	"md":        mdEscape,
 	"teamNames": teamNames,
-	"wrap":      func(s string) string { return wrapText(s, 96, "") },
-	"wrapItem":  func(s string) string { return "  - " + strings.TrimPrefix(wrapText(s, 92, "    "), "") },
+	"wrapItem":  func(s string) string { return "  - " + wrapText(s, 92, "    ") },
 	"table":     textTable,
+	"paras":     textParagraphs,
+	"mdParas":   mdParagraphs,
+}
+
+// textParagraphs wraps the paragraphs for a terminal, a blank line between them; list items
+// ("- …") follow each other without one.
+func textParagraphs(ps []string) string {
+	var b strings.Builder
+	for i, p := range ps {
+		item := strings.HasPrefix(p, "- ")
+		if i > 0 {
+			b.WriteString("\n")
+			if !item {
+				b.WriteString("\n")
+			}
+		}
+		if item {
+			b.WriteString(wrapText(p, 96, "  "))
+		} else {
+			b.WriteString(wrapText(p, 96, ""))
+		}
+	}
+	return b.String()
+}
+
+// mdParagraphs writes the paragraphs as Markdown, escaped; list items stay one list.
+func mdParagraphs(ps []string) string {
+	var b strings.Builder
+	for i, p := range ps {
+		item := strings.HasPrefix(p, "- ")
+		if i > 0 {
+			b.WriteString("\n")
+			if !item {
+				b.WriteString("\n")
+			}
+		}
+		if item {
+			b.WriteString("- " + mdEscape(strings.TrimPrefix(p, "- ")))
+		} else {
+			b.WriteString(mdEscape(p))
+		}
+	}
+	return b.String()
 }
 
 var (
