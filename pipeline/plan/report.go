@@ -50,7 +50,7 @@ func (p *Plan) Input(now time.Time, warehouse, command string) planreport.Input 
 	for _, m := range p.Metrics {
 		row := planreport.Metric{Name: m.Metric.Name, Title: m.Metric.Title, Unit: m.Metric.Unit, Better: m.Metric.Better,
 			Scale: m.Scale, MDE: nan, Low: nan, High: nan, NullSD: nan, Teams: m.Teams,
-			Placebos: m.Result.Placebos, Failed: m.Result.Failed}
+			Placebos: m.Result.Placebos, Failed: m.Result.Failed, Periods: m.Periods}
 		if m.Err == nil {
 			row.MDE, row.Low, row.High, row.NullSD = m.Result.MDE, m.Result.Low, m.Result.High, m.Result.NullSD
 		} else {

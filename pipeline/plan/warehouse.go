@@ -85,6 +85,8 @@ type MetricPlan struct {
 	// Teams counts the teams with cells in the history; Pool the teams placebo cohorts are drawn
 	// from (those not trained before the history's end).
 	Teams, Pool int
+	// Periods counts the periods of the metric's history (from its first event to the history's end).
+	Periods int
 	// Err says why there is no MDE (nil when there is one).
 	Err error
 	// Distinct is the number of different placebo rollouts the pool allows (the ways of filling
@@ -327,6 +329,7 @@ func Run(ctx context.Context, db *sql.DB, o RunOptions) (*Plan, error) {
 		mp.Teams = countUnits(h)
 		if h.Len() > 0 {
 			first = min(first, slices.Min(h.Time))
+			mp.Periods = hEnd - slices.Min(h.Time)
 		}
 		p.Metrics = append(p.Metrics, mp)
 	}

@@ -79,7 +79,9 @@ type Metric struct {
 	Name, Title, Unit, Better, Scale string
 	MDE, Low, High, NullSD           float64
 	Placebos, Failed, Teams          int
-	Note                             string
+	// Periods counts the analysis periods of the metric's history.
+	Periods int
+	Note    string
 }
 
 // Grid is the chart metric's MDE by teams trained and quarters observed.

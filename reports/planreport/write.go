@@ -241,6 +241,7 @@ type jsonMetric struct {
 	Placebos      int      `json:"placebos"`
 	Failed        int      `json:"placebos_failed"`
 	TeamsWithData int      `json:"teams_with_data"`
+	Periods       int      `json:"history_periods"`
 	Note          string   `json:"note,omitempty"`
 }
 
@@ -279,7 +280,7 @@ func JSON(w io.Writer, r *Report) error {
 	for _, row := range r.Rows {
 		j.Metrics = append(j.Metrics, jsonMetric{Metric: row.Name, Title: row.Title, Unit: row.Unit, Better: row.Better, Scale: row.Scale,
 			MDE: jnum(row.MDE), MDELow: jnum(row.Low), MDEHigh: jnum(row.High), RelDecrease: jnum(row.Decrease), RelIncrease: jnum(row.Increase),
-			NullSD: jnum(row.NullSD), Placebos: row.Placebos, Failed: row.Failed, TeamsWithData: row.Teams, Note: row.Note})
+			NullSD: jnum(row.NullSD), Placebos: row.Placebos, Failed: row.Failed, TeamsWithData: row.Teams, Periods: row.Periods, Note: row.Note})
 	}
 	if g := r.Chart; g != nil {
 		jg := &jsonGrid{Metric: g.Metric.Name, Scale: g.Metric.Scale}
