@@ -101,7 +101,7 @@ func Markdown(w io.Writer, r *Report) error {
 func textTable(r *Report) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "metric\tscale\tMDE\tMonte Carlo interval\tDiD scale\tnull SD\tplacebos used/failed\tteams")
+	fmt.Fprintln(tw, "metric\tscale\tMDE\tMonte Carlo interval\tDiD scale\tnull SD\tplacebos used/failed\tteams with data")
 	for _, row := range r.Rows {
 		amount := row.Amount()
 		if row.Note != "" {
