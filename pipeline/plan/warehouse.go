@@ -69,6 +69,8 @@ type RunOptions struct {
 	Seed uint64
 	// Progress, when set, is told what is being computed (one call per metric and per grid point).
 	Progress func(msg string)
+	// NoGrid skips the chart's grid (callers that draw no chart).
+	NoGrid bool
 }
 
 // Team is a team of the warehouse: its id and name (team names are shown, as in the report).
@@ -370,7 +372,7 @@ func Run(ctx context.Context, db *sql.DB, o RunOptions) (*Plan, error) {
 
 	// The chart metric's grid.
 	chart := pickChart(p.Metrics, o.ChartMetric)
-	if chart == nil {
+	if chart == nil || o.NoGrid {
 		return p, nil
 	}
 	p.ChartMetric, p.ChartScale = chart.Metric.Name, chart.Scale

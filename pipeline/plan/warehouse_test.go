@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,8 +39,37 @@ var orgTrainedAt = time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
 // noise; ticket_reopened, 6 a team-month, Bernoulli with a team-specific share.
 func orgWarehouse(t testing.TB) string {
 	t.Helper()
+	orgOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "plan-org-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		orgDir = dir
+		orgPath = writeOrg(t, filepath.Join(dir, "impact.duckdb"))
+	})
+	if orgPath == "" {
+		t.Fatal("the synthetic warehouse could not be written")
+	}
+	return orgPath
+}
+
+// The synthetic warehouse is written once per test process (read-only afterwards) and removed by
+// TestMain.
+var (
+	orgOnce         sync.Once
+	orgDir, orgPath string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if orgDir != "" {
+		os.RemoveAll(orgDir)
+	}
+	os.Exit(code)
+}
+
+func writeOrg(t testing.TB, path string) string {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "impact.duckdb")
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +213,7 @@ func detected(t testing.TB, mp *MetricPlan, delta, alpha float64, reps int, seed
 // at 300, plus the MDE's own Monte Carlo error), and at half the MDE well below 80%.
 func TestRunOnWarehouseDetectedAtPower(t *testing.T) {
 	path := orgWarehouse(t)
-	p := runOrg(t, path, RunOptions{Design: design20(t), Placebos: 300, Seed: 5, Metrics: []string{"incident_resolve_hours"}})
+	p := runOrg(t, path, RunOptions{Design: design20(t), Placebos: 300, Seed: 5, Metrics: []string{"incident_resolve_hours"}, NoGrid: true})
 	mp := metricPlan(t, p, "incident_resolve_hours")
 	if mp.Err != nil {
 		t.Fatal(mp.Err)
@@ -263,7 +294,7 @@ func TestRunHistoryLeavesOutTraining(t *testing.T) {
 
 	// A proposed start inside the data: the history ends at its month.
 	cs, _ := EvenRollout(4, 2, 1, time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC))
-	early := runOrg(t, path, RunOptions{Design: Design{Cohorts: cs, Quarters: 1}, Placebos: 20, Seed: 1, Metrics: []string{"ticket_reopened"}})
+	early := runOrg(t, path, RunOptions{Design: Design{Cohorts: cs, Quarters: 1}, Placebos: 20, Seed: 1, Metrics: []string{"ticket_reopened"}, NoGrid: true})
 	if !early.Started || !early.HistoryEnd.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("start 2025-07: started %v, history end %s", early.Started, early.HistoryEnd)
 	}
@@ -276,7 +307,7 @@ func TestRunHistoryLeavesOutTraining(t *testing.T) {
 // a rollout larger than the eligible teams, an unknown metric and person units are refused.
 func TestRunSeedAndErrors(t *testing.T) {
 	path := orgWarehouse(t)
-	o := RunOptions{Design: design20(t), Placebos: 30, Seed: 9, Metrics: []string{"ticket_reopened"}}
+	o := RunOptions{Design: design20(t), Placebos: 30, Seed: 9, Metrics: []string{"ticket_reopened"}, NoGrid: true}
 	a, b := runOrg(t, path, o), runOrg(t, path, o)
 	o.Seed = 10
 	c := runOrg(t, path, o)
