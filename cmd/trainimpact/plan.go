@@ -123,6 +123,7 @@ plan.json, mde.svg (the MDE of one metric by teams trained and quarters observed
 			if step := f.step(); step != nil {
 				ro.Progress = step
 			}
+			began := f.Now()
 			p, err := plan.FromWarehouse(cmd.Context(), db, ro)
 			f.endProgress()
 			switch {
@@ -132,6 +133,14 @@ plan.json, mde.svg (the MDE of one metric by teams trained and quarters observed
 			case err != nil:
 				return err
 			}
+			sized := 0
+			for _, m := range p.Metrics {
+				if m.Err == nil {
+					sized++
+				}
+			}
+			f.Logger().Info("plan done", "metrics", len(p.Metrics), "sized", sized, "placebos", p.Placebos, "seed", seed,
+				"seconds", f.Now().Sub(began).Seconds())
 			r := planreport.Build(p.Input(f.Now(), db, reproduce(cmd, opts, seed)))
 			if opts.Out == "" {
 				return planreport.Text(f.IO.Out, r)
