@@ -95,7 +95,7 @@ resolution quality, rework, escalations and lead time, with an ROI a sponsor can
 
 Writing commands (init, sync, import, rebuild, analyze, run) work on the private working database
 in state_dir and publish a snapshot to the warehouse file when they succeed; sql, query, status,
-report and export read the published warehouse and never block the pipeline.
+report, plan and export read the published warehouse and never block the pipeline.
 
 Exit codes: 0 success; 1 failed (nothing published); 2 bad usage, config or input file;
 3 partial (a source failed); 4 another run holds the lock. Logs go to stderr: text on a
@@ -132,7 +132,7 @@ terminal, JSON lines otherwise (a scheduler), ending with the final error.`,
 		newCmdAnalyze(f), newCmdEstimate(f),
 		newCmdImport(f), newCmdIdentities(f),
 		newCmdRun(f),
-		newCmdReport(f),
+		newCmdReport(f), newCmdPlan(f),
 		newCmdExport(f),
 	)
 	usageArgs(root)

@@ -3,8 +3,12 @@
 // rollout by placebo rollouts on past data with the estimator the analysis uses, and draws a
 // randomised stepped-wedge order of the teams.
 //
-// This package holds the computation only; the `trainimpact plan` command, its table, chart and
-// sponsor text are not written yet.
+// MDE and SteppedWedge work on a panel; Run (warehouse.go) builds each metric's history panel from
+// the published warehouse with the analysis' own panel construction (metrics.EachPanel and the
+// metric's catalog cell outcome), lays a proposed Design (design.go) on it, and adds the grid of
+// MDEs by teams trained and quarters observed that the `trainimpact plan` command charts. The
+// command (cmd/trainimpact/plan.go) only parses flags; the table, chart and sponsor text are
+// rendered by reports/planreport and reports/charts.
 package plan
 
 import (
@@ -22,11 +26,16 @@ import (
 // ErrNoPlacebo reports that no placebo rollout could be estimated on the history.
 var ErrNoPlacebo = errors.New("plan: no placebo rollout could be estimated")
 
-// Rollout is a proposed staggered rollout: Cohorts[k] teams start in period Start + Offsets[k]
-// (periods counted from the first period of the history the placebo rollouts are laid on).
+// Rollout is a proposed staggered rollout: Cohorts[k] teams are first treated in period
+// first + Offsets[k] (periods counted from the first period of the history the placebo rollouts
+// are laid on; a cohort whose first treated period lies at or after the history's end stays
+// untreated). Washout[k] (nil: 0) periods before that first treated period are the cohort's
+// washout: its teams' cells there are left out, as the analysis leaves out the periods from the
+// one containing a team's training to its first treated period.
 type Rollout struct {
 	Cohorts []int
 	Offsets []int
+	Washout []int
 }
 
 // Options configures MDE.
@@ -34,9 +43,14 @@ type Options struct {
 	Alpha, Power float64 // 0 means 0.05 and 0.8
 	Placebos     int     // placebo rollouts; 0 means 200
 	Seed         uint64
-	// NotYetTreated and Anticipation are the analysis settings passed to analyze.EstimateDiD.
+	// NotYetTreated and Anticipation are the analysis settings passed to analyze.EstimateDiD
+	// (the longest washout is added to Anticipation, as analyze does).
 	NotYetTreated bool
 	Anticipation  int
+	// Teams are the teams the placebo cohorts are drawn from (nil: the units of the history).
+	// A team without cells in the history can be drawn and then adds nothing, as a trained team
+	// without events of a metric adds nothing to its analysis.
+	Teams []string
 }
 
 // Result is the minimum detectable effect of a rollout on one metric's history.
@@ -47,6 +61,11 @@ type Result struct {
 	Placebos, Failed int
 	// NullSD is the standard deviation of the placebo estimates (no effect).
 	NullSD float64
+	// Low and High bound the Monte Carlo error of MDE: the 2.5% and 97.5% percentiles of the MDE
+	// recomputed on 200 resamples (with replacement) of the placebo estimates. They say how much
+	// the finite number of placebos moves MDE, not how far the future data may differ from the
+	// history.
+	Low, High float64
 }
 
 // MDE estimates the minimum detectable effect of rollout r on a history panel (no one treated in
@@ -76,15 +95,24 @@ func MDE(history *analyze.PanelData, r Rollout, o Options) (Result, error) {
 	if len(r.Cohorts) != len(r.Offsets) {
 		panic("plan: cohorts and offsets differ in length")
 	}
-	units := map[string]bool{}
-	for _, u := range history.Unit {
-		units[u] = true
-	}
-	teams := make([]string, 0, len(units))
-	for u := range units {
-		teams = append(teams, u)
+	teams := slices.Clone(o.Teams)
+	if teams == nil {
+		units := map[string]bool{}
+		for _, u := range history.Unit {
+			units[u] = true
+		}
+		for u := range units {
+			teams = append(teams, u)
+		}
 	}
 	sort.Strings(teams)
+	if len(history.Time) == 0 {
+		return Result{}, fmt.Errorf("plan: empty history: %w", ErrNoPlacebo)
+	}
+	washout := 0
+	for _, w := range r.Washout {
+		washout = max(washout, w)
+	}
 	var need int
 	for _, n := range r.Cohorts {
 		need += n
@@ -99,7 +127,7 @@ func MDE(history *analyze.PanelData, r Rollout, o Options) (Result, error) {
 	res := Result{}
 	for b := 0; b < reps; b++ {
 		p := Placebo(history, teams, r, first, rng)
-		d, err := analyze.EstimateDiD(p, analyze.DiDOptions{NotYetTreated: o.NotYetTreated, Anticipation: o.Anticipation, Alpha: alpha})
+		d, err := analyze.EstimateDiD(p, analyze.DiDOptions{NotYetTreated: o.NotYetTreated, Anticipation: o.Anticipation + washout, Alpha: alpha})
 		if err != nil || !(d.Simple.SE > 0) {
 			res.Failed++
 			continue
@@ -119,28 +147,62 @@ func MDE(history *analyze.PanelData, r Rollout, o Options) (Result, error) {
 		ss += (d.est - m) * (d.est - m)
 	}
 	res.NullSD = math.Sqrt(ss / float64(max(len(draws)-1, 1)))
+	est := make([]float64, len(draws))
 	crit := make([]float64, len(draws))
 	for i, d := range draws {
-		crit[i] = stats.TCritical(alpha, d.df) * d.se
+		est[i], crit[i] = d.est, stats.TCritical(alpha, d.df)*d.se
 	}
+	var err error
+	if res.MDE, err = smallestDetected(est, crit, power, res.NullSD); err != nil {
+		return res, err
+	}
+	// Monte Carlo error: the MDE of resamples of the placebo draws.
+	boot := make([]float64, 0, mcResamples)
+	be, bc := make([]float64, len(est)), make([]float64, len(est))
+	for range mcResamples {
+		for i := range be {
+			j := rng.IntN(len(est))
+			be[i], bc[i] = est[j], crit[j]
+		}
+		if v, err := smallestDetected(be, bc, power, res.NullSD); err == nil {
+			boot = append(boot, v)
+		}
+	}
+	res.Low, res.High = math.NaN(), math.NaN()
+	if len(boot) > 0 {
+		sort.Float64s(boot)
+		res.Low, res.High = stats.Quantile7(0.025, boot), stats.Quantile7(0.975, boot)
+	}
+	return res, nil
+}
+
+// mcResamples is the number of resamples of the placebo draws behind Result.Low and High.
+const mcResamples = 200
+
+// smallestDetected returns the smallest δ > 0 with power(δ) ≥ power, where
+// power(δ) = mean_i 1{|est_i + δ| > crit_i}, by bisection to 1e-6 of scale (or 1e-12 of δ).
+func smallestDetected(est, crit []float64, power, scale float64) (float64, error) {
 	pow := func(delta float64) float64 {
 		var k int
-		for i, d := range draws {
-			if math.Abs(d.est+delta) > crit[i] {
+		for i, e := range est {
+			if math.Abs(e+delta) > crit[i] {
 				k++
 			}
 		}
-		return float64(k) / float64(len(draws))
+		return float64(k) / float64(len(est))
 	}
-	hi := res.NullSD + 1e-300
+	hi := scale + 1e-300
 	for pow(hi) < power {
 		hi *= 2
-		if hi > 1e6*(res.NullSD+1) {
-			return res, fmt.Errorf("plan: power %.2f not reached: %w", power, ErrNoPlacebo)
+		if hi > 1e6*(scale+1) {
+			return 0, fmt.Errorf("plan: power %.2f not reached: %w", power, ErrNoPlacebo)
 		}
 	}
 	lo := 0.0
-	for hi-lo > 1e-6*res.NullSD {
+	for range 200 { // bisection: to 1e-6 of scale, or as far as float64 goes
+		if hi-lo <= 1e-6*scale || hi-lo <= 1e-12*hi {
+			break
+		}
 		mid := (lo + hi) / 2
 		if pow(mid) >= power {
 			hi = mid
@@ -148,26 +210,40 @@ func MDE(history *analyze.PanelData, r Rollout, o Options) (Result, error) {
 			lo = mid
 		}
 	}
-	res.MDE = hi
-	return res, nil
+	return hi, nil
 }
 
 // Placebo lays rollout r on the history: a uniformly random ordering of teams fills the cohorts in
-// turn, cohort k starting at period first + Offsets[k]; the other teams are never treated.
+// turn, cohort k first treated at period first + Offsets[k], its washout periods before that left
+// out; the other teams, and those of cohorts starting after the history's last period, are never
+// treated.
 func Placebo(history *analyze.PanelData, teams []string, r Rollout, first int, rng *rand.Rand) *analyze.PanelData {
 	order := slices.Clone(teams)
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	group := map[string]int{}
+	last := slices.Max(history.Time)
+	type start struct{ g, washout int }
+	group := map[string]start{}
 	k := 0
 	for c, n := range r.Cohorts {
+		g := first + r.Offsets[c]
+		w := 0
+		if r.Washout != nil {
+			w = r.Washout[c]
+		}
 		for range n {
-			group[order[k]] = first + r.Offsets[c]
+			if g <= last {
+				group[order[k]] = start{g, w}
+			}
 			k++
 		}
 	}
 	p := &analyze.PanelData{}
 	for i, u := range history.Unit {
-		p.Add(u, history.Time[i], group[u], history.Y[i])
+		s := group[u]
+		if s.g > 0 && history.Time[i] < s.g && history.Time[i] >= s.g-s.washout {
+			continue
+		}
+		p.Add(u, history.Time[i], s.g, history.Y[i])
 	}
 	return p
 }
