@@ -93,11 +93,13 @@ type didTimingFast struct {
 	cohG      []int     // cohort values of the kept units, sorted
 	base      []int     // per estimated cohort: its base period index (last before g − anticipation)
 
+	complete []bool // the unit is observed in every kept period
+
 	// Per-assignment buffers.
-	g       []int
-	kept    []bool
-	members [][]int // per cohort index: the kept units in it
-	inf     []float64
+	g          []int
+	full, part [][]int   // per cohort index: its kept units observed in every period, and the others
+	sums, coef []float64 // per cohort and period (cohort-major)
+	inf        []float64 // influence of the units in part, zeroed after use
 }
 
 // newDiDTimingFast keeps the long panel for the first assignment, which sets what permutations
@@ -178,42 +180,80 @@ func (f *didTimingFast) init(assign []int) bool {
 			f.labels[g]++
 		}
 	}
-	f.g, f.kept, f.inf = make([]int, N), make([]bool, N), make([]float64, N)
-	f.members = make([][]int, len(f.cohG))
+	f.complete = make([]bool, N)
+	for i := range N {
+		f.complete[i] = f.present[i] && !slices.ContainsFunc(f.y[i*T:(i+1)*T], math.IsNaN)
+	}
+	f.g, f.inf = make([]int, N), make([]float64, N)
+	f.full, f.part = make([][]int, len(f.cohG)), make([][]int, len(f.cohG))
+	f.sums, f.coef = make([]float64, len(f.cohG)*T), make([]float64, len(f.cohG)*T)
 	f.ok = true
 	return true
 }
 
-// stat is the statistic for one assignment.
+// stat is the statistic for one assignment. A unit observed in every kept period ("full") enters
+// each cell the same way, so full units are summed per cohort and period once (S_c(t), W_c) and
+// each cell's sums are read off them; their influence is linear in their outcomes,
+//
+//	IF_i = n·w_i·(Σ_t coef_c(t)·Y_it + const_c),
+//
+// with coef_c and const_c accumulated from the cells cohort c enters (as treated: +a/s_T at t,
+// −a/s_T at the base, −a·m_T/s_T; as control: −a/s_C at t, +a/s_C at the base, +a·m_C/s_C, where
+// a is the cell's weight in the aggregate), so a permutation costs O(units × periods + cells ×
+// cohorts) for them. Units with a missing period are summed cell by cell, as ATTGT does.
 func (f *didTimingFast) stat(assign []int) (float64, error) {
 	if len(assign) != len(f.g) {
 		panic("stats: assignment length differs from the units")
 	}
 	T := f.T
 	delta := f.opts.Anticipation
-	for c := range f.members {
-		f.members[c] = f.members[c][:0]
+	C := len(f.cohG)
+	for c := range C {
+		f.full[c], f.part[c] = f.full[c][:0], f.part[c][:0]
 	}
-	cohW := make([]float64, len(f.cohG))
+	cohW := make([]float64, C)
 	n := 0
 	for i, gi := range assign {
 		if gi > f.maxT {
 			gi = 0
 		}
 		f.g[i] = gi
-		f.kept[i] = f.present[i] && (gi == 0 || gi > f.first)
-		if !f.kept[i] {
+		if !f.present[i] || (gi != 0 && gi <= f.first) {
 			continue
 		}
 		c, ok := slices.BinarySearch(f.cohG, gi)
 		if !ok {
 			panic("stats: internal error: cohort outside the observed labels")
 		}
-		f.members[c] = append(f.members[c], i)
+		if f.complete[i] {
+			f.full[c] = append(f.full[c], i)
+		} else {
+			f.part[c] = append(f.part[c], i)
+		}
 		cohW[c] += f.w[i]
 		n++
 	}
 	nf := float64(n)
+	// Per-cohort sums of the full units: S[c*T+t] = Σ w_i Y_it, fullW[c] = Σ w_i.
+	S := f.sums
+	clear(S)
+	fullW := make([]float64, C)
+	for c := range C {
+		row := S[c*T : (c+1)*T]
+		for _, i := range f.full[c] {
+			w := f.w[i]
+			fullW[c] += w
+			for t, y := range f.y[i*T : (i+1)*T] {
+				row[t] += w * y
+			}
+		}
+	}
+	isCtl := func(g, gv, last int) bool {
+		if f.opts.Control == ControlNotYetTreated {
+			return gv == 0 || (gv > last+delta && gv != g)
+		}
+		return gv == 0
+	}
 	type cell struct {
 		c, t, b             int
 		att, mT, mC, sT, sC float64
@@ -227,9 +267,10 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 			if f.periods[t] < g || t == b {
 				continue
 			}
-			var sT, sC, dT, dC float64
-			var nT, nC int
-			for _, i := range f.members[gc] {
+			nT := len(f.full[gc])
+			sT := fullW[gc]
+			dT := S[gc*T+t] - S[gc*T+b]
+			for _, i := range f.part[gc] {
 				yt, yb := f.y[i*T+t], f.y[i*T+b]
 				if math.IsNaN(yt) || math.IsNaN(yb) {
 					continue
@@ -239,15 +280,16 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 				dT += f.w[i] * (yt - yb)
 			}
 			last := max(f.periods[t], f.periods[b])
+			var nC int
+			var sC, dC float64
 			for c, gv := range f.cohG {
-				ctl := gv == 0
-				if f.opts.Control == ControlNotYetTreated {
-					ctl = gv == 0 || (gv > last+delta && gv != g)
-				}
-				if !ctl {
+				if !isCtl(g, gv, last) {
 					continue
 				}
-				for _, i := range f.members[c] {
+				nC += len(f.full[c])
+				sC += fullW[c]
+				dC += S[c*T+t] - S[c*T+b]
+				for _, i := range f.part[c] {
 					yt, yb := f.y[i*T+t], f.y[i*T+b]
 					if math.IsNaN(yt) || math.IsNaN(yb) {
 						continue
@@ -275,11 +317,17 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 	for _, k := range cells {
 		est += k.pg / spg * k.att
 	}
-	// The aggregate's influence function: the cells' (weighted) and did's wif.
-	clear(f.inf)
+	// The aggregate's influence function (before did's wif): full units through coef and konst,
+	// the others cell by cell into f.inf.
+	coef := f.coef
+	clear(coef)
+	konst := make([]float64, C)
 	for _, k := range cells {
 		a := k.pg / spg
-		for _, i := range f.members[k.c] {
+		coef[k.c*T+k.t] += a / k.sT
+		coef[k.c*T+k.b] -= a / k.sT
+		konst[k.c] -= a * k.mT / k.sT
+		for _, i := range f.part[k.c] {
 			yt, yb := f.y[i*T+k.t], f.y[i*T+k.b]
 			if math.IsNaN(yt) || math.IsNaN(yb) {
 				continue
@@ -289,14 +337,13 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 		last := max(f.periods[k.t], f.periods[k.b])
 		g := f.cohG[k.c]
 		for c, gv := range f.cohG {
-			ctl := gv == 0
-			if f.opts.Control == ControlNotYetTreated {
-				ctl = gv == 0 || (gv > last+delta && gv != g)
-			}
-			if !ctl {
+			if !isCtl(g, gv, last) {
 				continue
 			}
-			for _, i := range f.members[c] {
+			coef[c*T+k.t] -= a / k.sC
+			coef[c*T+k.b] += a / k.sC
+			konst[c] += a * k.mC / k.sC
+			for _, i := range f.part[c] {
 				yt, yb := f.y[i*T+k.t], f.y[i*T+k.b]
 				if math.IsNaN(yt) || math.IsNaN(yb) {
 					continue
@@ -310,7 +357,7 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 		th += k.pg * k.att
 	}
 	th /= spg
-	cohA := make([]float64, len(f.cohG))
+	cohA := make([]float64, C)
 	var one float64
 	for _, k := range cells {
 		a := (k.att - th) / spg
@@ -318,9 +365,19 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 		one -= k.pg * a
 	}
 	var ss float64
-	for c, us := range f.members {
-		for _, i := range us {
+	for c := range C {
+		row := coef[c*T : (c+1)*T]
+		for _, i := range f.full[c] {
+			var d float64
+			for t, y := range f.y[i*T : (i+1)*T] {
+				d += row[t] * y
+			}
+			v := nf*f.w[i]*(d+konst[c]) + cohA[c]*f.w[i] + one
+			ss += v * v
+		}
+		for _, i := range f.part[c] {
 			v := f.inf[i] + cohA[c]*f.w[i] + one
+			f.inf[i] = 0
 			ss += v * v
 		}
 	}
