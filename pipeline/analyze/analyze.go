@@ -105,6 +105,11 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 	if err != nil {
 		return nil, fmt.Errorf("analyze: exposure under analysis.dropouts %s: %w", other, err)
 	}
+	restore, err := LimitMemory(ctx, st, cfg.Analysis.MemoryLimitBytes())
+	if err != nil {
+		return nil, fmt.Errorf("analyze: analysis.memory_limit: %w", err)
+	}
+	defer restore()
 	var res *Result
 	err = st.Write(ctx, func(w *store.Writer) error {
 		events, err := metrics.Derive(ctx, w, cat, cutoff)

@@ -88,6 +88,8 @@ var benchTeams = flag.Int("teams", 5000, "teams of BenchmarkAnalyze10M")
 
 // benchPermutations sets analysis.permutations of BenchmarkAnalyze10M (-1: the default, 999; 0
 // turns the permutation test off, as the target of issue 23 was set before it existed).
+var benchMemoryLimit = flag.String("memory-limit", "", "analysis.memory_limit of BenchmarkAnalyze10M (e.g. 1GB; empty: none)")
+
 var benchPermutations = flag.Int("permutations", -1, "analysis.permutations of BenchmarkAnalyze10M (-1: the config default)")
 
 // BenchmarkAnalyze10M measures, on 10M metric events of 5,000 teams, a whole Compute (panels,
@@ -118,6 +120,15 @@ func BenchmarkAnalyze10M(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	memLimit, err := config.ParseBytes(*benchMemoryLimit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	restore, err := LimitMemory(ctx, st, memLimit)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer restore()
 	cat, err := queries.Default()
 	if err != nil {
 		b.Fatal(err)

@@ -97,6 +97,17 @@ type Analysis struct {
 	// completion). Both populations are estimated; estimates.population tells them apart.
 	Dropouts    string  `yaml:"dropouts"`
 	MaxCensored float64 `yaml:"max_censored"` // resolved_mean_log rows: periods with a larger share of open items are left out
+	// MemoryLimit is a soft ceiling on the analysis' memory, in bytes with a unit ("1GB", "512MB";
+	// "" = none): DuckDB's buffer manager gets 40% of it (memory_limit, spilling to temporary
+	// files beyond it) and the Go heap 45% (its soft limit, GOMEMLIMIT), the rest is headroom for
+	// the process itself. Worth setting where a container's memory is capped; it costs some speed.
+	MemoryLimit string `yaml:"memory_limit"`
+}
+
+// MemoryLimitBytes returns analysis.memory_limit in bytes (0 when unset). Load has validated it.
+func (a Analysis) MemoryLimitBytes() int64 {
+	n, _ := ParseBytes(a.MemoryLimit)
+	return n
 }
 
 // ROI configures the Phillips-style ROI.

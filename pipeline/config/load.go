@@ -311,6 +311,11 @@ func (d *decoder) validate(cfg *Config, _ *ast.MappingNode) {
 	if a.Permutations < 0 {
 		bad("analysis.permutations", "must be 0 or more (0 turns the permutation test off)")
 	}
+	if n, err := ParseBytes(a.MemoryLimit); err != nil {
+		bad("analysis.memory_limit", err.Error())
+	} else if n != 0 && n < 64<<20 {
+		bad("analysis.memory_limit", "must be at least 64MB (or empty for no limit)")
+	}
 	if a.Bootstrap < 0 {
 		bad("analysis.bootstrap", "must be 0 or more")
 	}

@@ -201,6 +201,17 @@ func (s *Store) ShareCores(ctx context.Context) (restore func(), err error) {
 	return func() { s.db.ExecContext(context.WithoutCancel(ctx), "SET threads = "+strconv.FormatInt(prev, 10)) }, nil
 }
 
+// LimitMemory sets DuckDB's memory_limit (its buffer manager's ceiling: beyond it DuckDB evicts
+// cached blocks and spills to temporary files) to bytes until the returned function resets it to
+// DuckDB's default (80% of the machine's memory; the tool sets it nowhere else, and DuckDB shows
+// a set value only rounded, so it could not be restored exactly).
+func (s *Store) LimitMemory(ctx context.Context, bytes int64) (restore func(), err error) {
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf("SET memory_limit = '%dB'", bytes)); err != nil {
+		return nil, fmt.Errorf("store: set memory_limit: %w", err)
+	}
+	return func() { s.db.ExecContext(context.WithoutCancel(ctx), "RESET memory_limit") }, nil
+}
+
 // SchemaVersion returns the highest applied migration version (0 for an empty file).
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var exists bool
