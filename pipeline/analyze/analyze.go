@@ -574,6 +574,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	var postSum, postW float64 // treated post-treatment cells, event-weighted
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
+	var treatedPeriod []int
 	if p != nil && len(p.Cells) > 0 {
 		n := len(p.Cells)
 		panel = intPanel{unit: make([]int, 0, n), time: make([]int, 0, n), group: make([]int, 0, n), y: make([]float64, 0, n),
@@ -605,9 +606,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 				continue
 			}
 			panel.add(cell.Unit, cell.Period, cell.Group, y)
-			if cell.Group > 0 && cell.Group-cell.TreatedPeriod > washout {
-				washout = cell.Group - cell.TreatedPeriod
-			}
+			treatedPeriod = append(treatedPeriod, cell.TreatedPeriod)
 			if cell.Group > 0 {
 				if cell.Period < cell.Group {
 					nPre += n
@@ -621,6 +620,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 			}
 		}
 	}
+	washout = compactPeriods(&panel, treatedPeriod) // sparse.go: periods without any cell are not counted
 	if preW > 0 {
 		out.baseline = preSum / preW
 		if scale == roi.ScaleLog {

@@ -371,8 +371,8 @@ func TestStructure(t *testing.T) {
 	}
 }
 
-// TestDeploymentRule checks the documented rule: a production deployment
-// ships the PRs merged after the previous successful production deployment
+// TestDeploymentRule checks the documented rule: a production deployment (other than an
+// automated rollback) ships the PRs merged after the previous successful production deployment
 // was created and at or before its own creation.
 func TestDeploymentRule(t *testing.T) {
 	o := small(t)
@@ -383,6 +383,12 @@ func TestDeploymentRule(t *testing.T) {
 		}
 		for _, d := range r.Deployments {
 			if d.Environment != "production" {
+				continue
+			}
+			if d.RollbackOf != nil { // an automated rollback ships nothing (dora.go)
+				if len(d.Ships) != 0 || d.Creator.Kind != KindBot || d.RollbackOf.Rollback != d {
+					t.Fatalf("rollback %d ships %d PRs, creator %s", d.ID, len(d.Ships), d.Creator.Name)
+				}
 				continue
 			}
 			if len(d.Ships) == 0 {
