@@ -132,7 +132,7 @@ func StartSim(ctx context.Context, opts SimOptions) (*Sim, error) {
 	// and satisfaction, engagement and assessment scores 20% higher.
 	eff := org.Uniform(opts.Effect)
 	p.Effects = &eff
-	outcomes := org.RelativeOutcomeEffects(-opts.Effect)
+	outcomes := org.RelativeOutcomeEffects(0 - opts.Effect) // 0 − 0 is +0: no "-0.0%" planted
 	if !opts.Now.IsZero() {
 		p.Now = opts.Now
 	}

@@ -18,7 +18,8 @@ import (
 //     failureLag hours after the deployment finished (median 45 minutes, at most 20 hours: inside
 //     the default 24-hour failure window);
 //   - failureRecovery hours after that trigger (median 3, × the multiplier with Effects.Recovery)
-//     an automated rollback, a production deployment by github-actions[bot] shipping nothing,
+//     an automated rollback, a production deployment by github-actions[bot] (shipping, by the
+//     deployment rule, whatever was merged since the failing deployment: seldom anything),
 //     finishes; the incident is resolved 2 to 10 minutes later, so the recovery the warehouse
 //     measures (the next deployment or the resolution, whichever first) is the rollback's;
 //   - a successful production deployment ships a bug fix with probability reworkBase × the
@@ -31,7 +32,7 @@ import (
 //     coincidenceHours after it finished are dropped (about one in ten at the default deployment
 //     interval), so that with nothing planted trained and untrained teams fail alike.
 //
-// The rollbacks are the bot's, so they count in no team's deployments; reverts (revertP × the
+// A rollback that ships nothing is the bot's, so it counts in no team's deployments; reverts (revertP × the
 // multiplier with Effects.Rework) also fail a deployment when opened after it finished and make
 // the deployment shipping them unplanned.
 const (

@@ -308,10 +308,14 @@ func (g *gen) deployments(r *rand.Rand) {
 		staging := r.Float64() < 0.5
 		t := o.Start
 		var urgent time.Time // a revert to ship at once (see below)
+		var after time.Time  // the next deployment comes after a rollback
 		for {
 			nt := t.Add(dur(lognormal(r, g.p.DeployIntervalHours, 0.6) * g.mult(rp.Team, t, g.eff.ChangeLeadTime)))
 			if urgent.After(t) && urgent.Before(nt) {
 				nt = urgent
+			}
+			if nt.Before(after) {
+				nt = after
 			}
 			t, urgent = nt, time.Time{}
 			if !t.Before(o.End) {
@@ -375,8 +379,24 @@ func (g *gen) deployments(r *rand.Rand) {
 				// Planted DORA events (dora.go): a bug fix shipped, a failure and its rollback.
 				g.bugFix(r, d)
 				if rb := g.failure(r, d, prev); rb != nil {
+					// The rollback is a successful production deployment like any other: by the
+					// rule it ships what was merged since d's creation (seldom anything, as it
+					// comes within hours), and the next deployment comes after it.
+					end := next
+					for end < len(merged) && !merged[end].MergedAt.After(rb.CreatedAt) {
+						end++
+					}
+					if end > next {
+						rb.Ships = merged[next:end:end]
+						for _, pr := range rb.Ships {
+							if pr.DeployedBy == nil {
+								pr.DeployedBy = rb
+							}
+						}
+					}
 					all = append(all, rb)
-					lastOKDep = rb
+					lastOK, lastOKDep, next = rb.CreatedAt, rb, end
+					after = rb.CreatedAt.Add(time.Minute)
 				}
 			}
 		}

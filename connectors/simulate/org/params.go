@@ -99,7 +99,7 @@ func DefaultEffects() Effects {
 // more satisfied ratings): e on every field but JSMSatisfaction, which gets −e.
 func Uniform(e float64) Effects {
 	return Effects{IncidentResolve: e, IncidentAck: e, IncidentEscalated: e, TicketReopened: e, TicketResolve: e,
-		PRLeadTime: e, ChangeLeadTime: e, ChangeFailure: e, Recovery: e, Rework: e, Attrition: e, JSMSatisfaction: -e}
+		PRLeadTime: e, ChangeLeadTime: e, ChangeFailure: e, Recovery: e, Rework: e, Attrition: e, JSMSatisfaction: 0 - e}
 }
 
 // NoEffects returns 0 for every metric (a placebo organisation).

@@ -505,8 +505,9 @@ type Deployment struct {
 	// the previous successful production deployment and at or before its own
 	// creation; a failed deployment ships them too, but they are deployed
 	// (PullRequest.DeployedBy) only by the next successful one. Staging
-	// deployments and automated rollbacks (RollbackOf set) ship nothing (Ships is nil); a
-	// rollback does not move "the previous successful production deployment" of the rule.
+	// deployments ship nothing by this rule (Ships is nil); an automated rollback (RollbackOf set)
+	// follows it like any production deployment and seldom ships anything, as it comes within
+	// hours of the deployment it recovers.
 	Ships []*PullRequest
 	// FinalState is the state of the last status ("success", "failure", "error", "inactive").
 	FinalState string
