@@ -8,6 +8,7 @@ package analyze
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -636,9 +637,15 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	// anticipation (did's base period is g − 1 − anticipation), on top of any configured.
 	res, err := estimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
 		Bootstrap: boot, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
+	if err == nil && thinCells(res) { // sparse.go
+		err = errThinCells
+	}
 	if err != nil {
 		head.Flags = append(flags, FlagNotEstimable)
 		head.PretrendNote = "no DiD estimate"
+		if errors.Is(err, errThinCells) {
+			head.PretrendNote = "no DiD estimate: " + errThinCells.Error()
+		}
 		out.rows = append(out.rows, head)
 	} else {
 		if res.NTreated < a.MinCell || res.NControl < a.MinCell {

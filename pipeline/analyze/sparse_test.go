@@ -24,14 +24,15 @@ func sparsePanel() (*intPanel, []int) {
 	return p, tp
 }
 
-// Without compaction the cohort's base period (7) holds no cell for anyone, so nothing is
-// estimable; numbering only the measured periods makes period 6 its base, and the ATT is the
-// hand-computed (5 − 2) − mean(3 − 2, 2 − 1) = 2, with the pre-treatment cell (6 against 3)
+// Numbering only the measured periods makes period 6 (the last measurement before treatment) the
+// base and the first measurement after it event time 0 — in calendar periods it is event time 1, a
+// month after the cohort's first treated period —, and the ATT is the hand-computed
+// (5 − 2) − mean(3 − 2, 2 − 1) = 2, with the pre-treatment cell (6 against 3)
 // (2 − 1) − mean(2 − 1, 1 − 0) = 0.
 func TestCompactPeriodsSparse(t *testing.T) {
 	p, tp := sparsePanel()
-	if res, err := estimateDiD(p, DiDOptions{}); err == nil && !math.IsNaN(res.Simple.ATT) {
-		t.Fatalf("uncompacted sparse panel estimated: ATT %v", res.Simple.ATT)
+	if res, err := estimateDiD(p, DiDOptions{}); err != nil || res.GT.Cells[len(res.GT.Cells)-1].Event != 1 {
+		t.Fatalf("calendar periods: %v", err)
 	}
 	p, tp = sparsePanel()
 	washout := compactPeriods(p, tp)
@@ -60,6 +61,9 @@ func TestCompactPeriodsSparse(t *testing.T) {
 	}
 	if math.Abs(res.Simple.ATT-2) > 1e-12 {
 		t.Errorf("ATT %v, want 2", res.Simple.ATT)
+	}
+	if last := res.GT.Cells[len(res.GT.Cells)-1]; !last.Post || last.Event != 0 || last.Base != 4 {
+		t.Errorf("post cell %+v, want event 0 against base 4 (calendar 6)", last)
 	}
 	for _, c := range res.GT.Cells {
 		if !c.Post && c.Err == nil && math.Abs(c.ATT) > 1e-12 {
@@ -96,5 +100,63 @@ func TestCompactPeriodsDense(t *testing.T) {
 	}
 	if p.calendarPeriod(12) != 12 || p.compactGroup(13) != 13 {
 		t.Error("identity mapping expected on a dense panel")
+	}
+}
+
+// thinPanel: a cohort of three units first treated in period 5 of which only unit 0 has events in
+// the base period (4) and after; units 1 and 2 only early on. Three never-treated units have a cell
+// in every period.
+func thinPanel(dense bool) *intPanel {
+	p := &intPanel{units: 6}
+	for u := range 6 {
+		g := 0
+		if u < 3 {
+			g = 5
+		}
+		for t := 1; t <= 7; t++ {
+			if u == 1 || u == 2 {
+				if !dense && t > 2 {
+					continue
+				}
+			}
+			p.add(u, t, g, float64(u+t%3))
+		}
+	}
+	return p
+}
+
+// A DiD whose post-treatment cells rest on one treated unit of a larger cohort is thin (not
+// estimated); the same cohort observed throughout is not, and neither is a cohort of one unit
+// (small_cohort's case).
+func TestThinCells(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		p    *intPanel
+		want bool
+	}{{"sparse", thinPanel(false), true}, {"dense", thinPanel(true), false}} {
+		res, err := estimateDiD(c.p, DiDOptions{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := thinCells(res); got != c.want {
+			t.Errorf("%s: thinCells %v, want %v (cohorts %v)", c.name, got, c.want, res.Cohorts)
+		}
+	}
+	p := &intPanel{units: 3}
+	for u := range 3 {
+		g := 0
+		if u == 0 {
+			g = 4
+		}
+		for t := 1; t <= 6; t++ {
+			p.add(u, t, g, float64(u*t))
+		}
+	}
+	res, err := estimateDiD(p, DiDOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if thinCells(res) {
+		t.Error("a cohort of one unit counted as thin")
 	}
 }
