@@ -89,7 +89,7 @@ func (p *intPanel) compactGroup(g int) int {
 }
 
 // Thin cells: a metric with few events per unit and period — failed_deployment_recovery_hours has
-// a failure in about one team-month in six — leaves most group-time cells with a single treated
+// a failure in about one team-month in seven — leaves most group-time cells with a single treated
 // unit observed in both the base period and the period compared. Its change is then one event's
 // draw against another's, and its influence function is zero (the unit is its own group mean), so
 // the standard error ignores the treated side and the interval is far too narrow: on the demo

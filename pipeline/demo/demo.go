@@ -111,7 +111,7 @@ func configYAML(srv *simulate.Server, o *org.Org, seed uint64, period string) st
 	}
 	since := o.Now.AddDate(0, -o.Params.HistoryMonths, 0).Format(time.DateOnly)
 	// Every project is a service desk whose resolved requests may carry a customer rating (a
-	// request each: about 13,000 of the demo's 42,000; with half the projects jsm_satisfaction had
+	// request each: about 26,000 of the demo's 42,000; with half the projects jsm_satisfaction had
 	// some 15 comparison teams), and every live repository runs as one incident service
 	// (org.Repo.Service).
 	var serviceMap strings.Builder
