@@ -100,8 +100,8 @@ type SimOptions struct {
 
 // Sim is a running simulated organisation with a ready project folder: trainimpact.yaml pointing at
 // the simulator, teams.csv, cohorts.csv, identities.csv, assessments.csv and surveys.csv as of the
-// simulator's start, and the ground truth (truth.json). `trainimpact demo` runs the pipeline on one; `trainimpact simulate`
-// keeps one running for an operator to rehearse on.
+// simulator's start, and the ground truth (truth.json). `trainimpact demo` runs the pipeline on
+// one; `trainimpact simulate` keeps one running for an operator to rehearse on.
 type Sim struct {
 	Server *simulate.Server
 	Org    *org.Org
