@@ -35,9 +35,11 @@ func newCmdDemo(f *Factory) *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole pipeline on a simulated organisation (no credentials needed)",
 		Long: `demo generates an organisation with a known training effect, serves it over the real PagerDuty,
-Jira and GitHub APIs on loopback (with mild faults), syncs it through the real connectors, imports
-its people files, analyses the last full quarter and writes a DuckDB file into --out. It then
-prints the estimated effect per metric beside the naive before/after and the planted truth.
+Jira (with the service desk's request feedback) and GitHub APIs on loopback (with mild faults),
+syncs it through the real connectors, imports its people files, assessments and surveys, analyses
+the last full quarter and writes a DuckDB file into --out. It then prints the estimated effect per
+metric beside the naive before/after and the planted truth (operational, DORA, people,
+satisfaction and assessment metrics).
 
 Sizes (--size):
 ` + demo.SizeHelp(),
@@ -76,7 +78,7 @@ Sizes (--size):
 	cmd.Flags().StringVar(&opts.Out, "out", "trainimpact-demo", "folder to write into (only an empty or earlier demo folder is overwritten)")
 	cmd.Flags().StringVar(&opts.Size, "size", demo.DefaultSize, "organisation size: "+strings.Join(demo.SizeNames(), ", ")+" (see above)")
 	cmd.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed of the organisation and the analysis")
-	cmd.Flags().Float64Var(&opts.Effect, "effect", -0.2, "planted relative effect of training on every metric (0 allowed)")
+	cmd.Flags().Float64Var(&opts.Effect, "effect", -0.2, "planted effect of training: every metric better by -effect (durations, failures, reworks, leavers ×(1+effect); satisfaction, engagement, scores ×(1-effect); deployments a week ×1/(1+effect)); 0 plants nothing")
 	cmd.Flags().BoolVar(&opts.Faults, "faults", true, "inject mild API faults (429s, 5xx, dropped connections)")
 	return cmd
 }
@@ -128,9 +130,10 @@ func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) e
 			pct(fd.Naive.RelativeChange), pct(fd.Planted), d.NTreatedUnits, d.NControlUnits)
 	}
 	tw.Flush()
-	fmt.Fprintln(out, "\nEffects are relative changes (-20% = 20% less time, or 20% fewer). The naive before/after also")
-	fmt.Fprintln(out, "contains the organisation-wide trend; difference-in-differences removes it by comparing with teams")
-	fmt.Fprintln(out, "not (yet) trained.")
+	fmt.Fprintln(out, "\nEffects are relative changes (-20% = 20% less time, or 20% fewer; +20% = 20% more deployments,")
+	fmt.Fprintln(out, "satisfied ratings or score). The naive before/after also contains the organisation-wide trend;")
+	fmt.Fprintln(out, "difference-in-differences removes it by comparing with teams not (yet) trained. \"—\" in the planted")
+	fmt.Fprintln(out, "column: the simulator plants nothing there; in the estimate: not estimated (see the report).")
 	if anyCut {
 		fmt.Fprintln(out, "An interval of a share or rate stops at -100% (none left) or at a share of 100%: the estimate's")
 		fmt.Fprintln(out, "interval reaches past what is possible (ci_low and ci_high in the estimates table keep it whole).")

@@ -8,6 +8,7 @@ package analyze
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -579,6 +580,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	var postSum, postW float64 // treated post-treatment cells, event-weighted
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
+	var treatedPeriod []int
 	if p != nil && len(p.Cells) > 0 {
 		n := len(p.Cells)
 		panel = intPanel{unit: make([]int, 0, n), time: make([]int, 0, n), group: make([]int, 0, n), y: make([]float64, 0, n),
@@ -610,9 +612,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 				continue
 			}
 			panel.add(cell.Unit, cell.Period, cell.Group, y)
-			if cell.Group > 0 && cell.Group-cell.TreatedPeriod > washout {
-				washout = cell.Group - cell.TreatedPeriod
-			}
+			treatedPeriod = append(treatedPeriod, cell.TreatedPeriod)
 			if cell.Group > 0 {
 				if cell.Period < cell.Group {
 					nPre += n
@@ -626,6 +626,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 			}
 		}
 	}
+	washout = compactPeriods(&panel, treatedPeriod) // sparse.go: periods without any cell are not counted
 	if preW > 0 {
 		out.baseline = preSum / preW
 		if scale == roi.ScaleLog {
@@ -641,9 +642,15 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	// anticipation (did's base period is g − 1 − anticipation), on top of any configured.
 	res, err := estimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
 		Bootstrap: boot, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
+	if err == nil && thinCells(res) { // sparse.go
+		err = errThinCells
+	}
 	if err != nil {
 		head.Flags = append(flags, FlagNotEstimable)
 		head.PretrendNote = "no DiD estimate"
+		if errors.Is(err, errThinCells) {
+			head.PretrendNote = "no DiD estimate: " + errThinCells.Error()
+		}
 		out.rows = append(out.rows, head)
 	} else {
 		if res.NTreated < a.MinCell || res.NControl < a.MinCell {

@@ -114,29 +114,32 @@ func TestPairedAssessmentsOnSimulatedOrg(t *testing.T) {
 				}
 				cat.Metrics = append(cat.Metrics, m)
 			}
-			cfg := config.Default()
-			cfg.Analysis.Bootstrap = 0
-			// One pulse a quarter: with quarters every cell holds one. With the default monthly
-			// periods two months in three have no cell, and on this organisation the DiD came out at
-			// -0.28 [-0.48, -0.09] with nothing planted: sparse panels need quarterly periods.
-			cfg.Analysis.Period = "quarter"
-			q := LastFullQuarter(o.Now)
-			var out *Result
-			err = st.Write(ctx, func(w *store.Writer) error {
-				if _, err := metrics.Derive(ctx, w, cat, q.End()); err != nil {
+			// One pulse a quarter: with quarterly periods every period holds one; with the default
+			// monthly periods two months in three have no cell for any team, and the DiD numbers
+			// only the months with one (compactPeriods). Before it did, this organisation's
+			// monthly DiD came out at -0.28 [-0.48, -0.09] with nothing planted.
+			for _, period := range []string{"quarter", "month"} {
+				cfg := config.Default()
+				cfg.Analysis.Bootstrap = 0
+				cfg.Analysis.Period = period
+				q := LastFullQuarter(o.Now)
+				var out *Result
+				err = st.Write(ctx, func(w *store.Writer) error {
+					if _, err := metrics.Derive(ctx, w, cat, q.End()); err != nil {
+						return err
+					}
+					out, err = Compute(ctx, w, cat, cfg, q, q.End(), o.Now)
 					return err
+				})
+				if err != nil {
+					t.Fatal(err)
 				}
-				out, err = Compute(ctx, w, cat, cfg, q, q.End(), o.Now)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, h := range out.Headline {
-				want := map[string]float64{"engagement_score": c.e.Engagement, "stakeholder_satisfaction": c.e.Satisfaction}[h.Metric]
-				t.Logf("%s: %.3f [%.3f, %.3f] %d/%d teams %v", h.Metric, h.Estimate, h.CILow, h.CIHigh, h.NTreatedUnits, h.NControlUnits, h.Flags)
-				if !(h.CILow <= want && want <= h.CIHigh) {
-					t.Errorf("%s: interval [%.3f, %.3f] misses the planted %.2f", h.Metric, h.CILow, h.CIHigh, want)
+				for _, h := range out.Headline {
+					want := map[string]float64{"engagement_score": c.e.Engagement, "stakeholder_satisfaction": c.e.Satisfaction}[h.Metric]
+					t.Logf("%s by %s: %.3f [%.3f, %.3f] %d/%d teams %v", h.Metric, period, h.Estimate, h.CILow, h.CIHigh, h.NTreatedUnits, h.NControlUnits, h.Flags)
+					if !(h.CILow <= want && want <= h.CIHigh) {
+						t.Errorf("%s by %s: interval [%.3f, %.3f] misses the planted %.2f", h.Metric, period, h.CILow, h.CIHigh, want)
+					}
 				}
 			}
 		})

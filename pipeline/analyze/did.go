@@ -97,6 +97,9 @@ type intPanel struct {
 	unit, time, group []int
 	y                 []float64
 	units             int
+	// calendar lists the calendar periods a compacted panel numbers first, first+1, ... (see
+	// compactPeriods); nil when time holds calendar periods.
+	calendar []int
 }
 
 func (p *intPanel) add(unit, t, g int, y float64) {

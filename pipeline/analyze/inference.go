@@ -29,8 +29,8 @@ func (pool *metricPool) inference(out metricOutcome, m queries.Metric, p *metric
 }
 
 // headlinePanel is the unit × period panel of cell outcomes didRows estimates on (periods with
-// more than maxCensored open events left out for resolved_mean_log), and the most periods any
-// unit spends in washout.
+// more than maxCensored open events left out for resolved_mean_log; periods without any cell not
+// counted, compactPeriods), and the most periods any unit spends in washout.
 func headlinePanel(p *metrics.Panel, outcome string, maxCensored float64) (*intPanel, int) {
 	panel := &intPanel{units: len(p.Units)}
 	if len(p.Cells) == 0 {
@@ -51,7 +51,7 @@ func headlinePanel(p *metrics.Panel, outcome string, maxCensored float64) (*intP
 			drop[t] = n[t] > 0 && float64(c[t]) > maxCensored*float64(n[t])
 		}
 	}
-	washout := 0
+	var treatedPeriod []int
 	for _, cell := range p.Cells {
 		if drop[cell.Period-lo] {
 			continue
@@ -61,9 +61,7 @@ func headlinePanel(p *metrics.Panel, outcome string, maxCensored float64) (*intP
 			continue
 		}
 		panel.add(cell.Unit, cell.Period, cell.Group, y)
-		if cell.Group > 0 && cell.Group-cell.TreatedPeriod > washout {
-			washout = cell.Group - cell.TreatedPeriod
-		}
+		treatedPeriod = append(treatedPeriod, cell.TreatedPeriod)
 	}
-	return panel, washout
+	return panel, compactPeriods(panel, treatedPeriod) // as didRows: sparse.go
 }

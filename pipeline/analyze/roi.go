@@ -78,13 +78,14 @@ func newROIParts(p *metrics.Panel, panel *intPanel, res *DiDResult, alpha float6
 	for _, g := range gt.Groups {
 		estimated[g] = true
 	}
+	// panel may number only the periods with a cell (compactPeriods); p and r keep calendar periods.
 	for i, u := range panel.unit {
 		if g := panel.group[i]; estimated[g] && panel.time[i] < g {
-			r.pre[roiCell{p.Units[u], panel.time[i]}] = true
+			r.pre[roiCell{p.Units[u], panel.calendarPeriod(panel.time[i])}] = true
 		}
 	}
 	for _, c := range p.Cells {
-		if !estimated[c.Group] {
+		if !estimated[panel.compactGroup(c.Group)] {
 			continue
 		}
 		name := p.Units[c.Unit]

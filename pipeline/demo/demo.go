@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -109,6 +110,20 @@ func configYAML(srv *simulate.Server, o *org.Org, seed uint64, period string) st
 		projects = append(projects, p.Key)
 	}
 	since := o.Now.AddDate(0, -o.Params.HistoryMonths, 0).Format(time.DateOnly)
+	// Every project is a service desk whose resolved requests may carry a customer rating (a
+	// request each: about 26,000 of the demo's 42,000; with half the projects jsm_satisfaction had
+	// some 15 comparison teams), and every live repository runs as one incident service
+	// (org.Repo.Service).
+	var serviceMap strings.Builder
+	sm := o.ServiceMap()
+	names := make([]string, 0, len(sm))
+	for k := range sm {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&serviceMap, "      %q: [%s]\n", k, strings.Join(sm[k], ", "))
+	}
 	return fmt.Sprintf(`# Written by trainimpact demo or simulate: the sources point at a simulated organisation on
 # loopback, which exists only while that command runs. The token variables (%s, %s,
 # %s, %s) hold its fixed test credentials, which trainimpact simulate prints.
@@ -127,6 +142,7 @@ sources:
     token_env: %s
     jql: "project in (%s)"
     escalation_labels: [escalated]
+    feedback_projects: [%s]
     since: %s
   github:
     base_url: %s
@@ -134,10 +150,13 @@ sources:
     orgs: [%s]
     production_environments: [production]
     since: %s
-people:
+    service_map:
+%speople:
   teams: teams.csv
   cohorts: cohorts.csv
   identities: identities.csv
+  assessments: assessments.csv
+  surveys: surveys.csv
 analysis:
   seed: %d
   period: %s
@@ -150,8 +169,8 @@ roi:
 report:
   out_dir: ./reports
 `, EnvPagerDutyToken, EnvJiraEmail, EnvJiraToken, EnvGitHubToken,
-		srv.PagerDutyURL(), EnvPagerDutyToken, since, srv.JiraURL(), EnvJiraEmail, EnvJiraToken, strings.Join(projects, ", "), since,
-		srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, seed, period)
+		srv.PagerDutyURL(), EnvPagerDutyToken, since, srv.JiraURL(), EnvJiraEmail, EnvJiraToken, strings.Join(projects, ", "),
+		strings.Join(projects, ", "), since, srv.GitHubURL(), EnvGitHubToken, o.GitHubOwner, since, serviceMap.String(), seed, period)
 }
 
 // Run executes the demo.
@@ -221,8 +240,8 @@ func pipeline(ctx context.Context, s *workspace.Session, cfg *config.Config, srv
 	return finish(ctx, s, cfg, srv, res, step)
 }
 
-// writeInputs writes the people files as of now and the ground truth.
-func writeInputs(out string, o *org.Org, now time.Time, truth *org.Truth) error {
+// writeInputs writes the people and outcome files as of now and the ground truth.
+func writeInputs(out string, o *org.Org, now time.Time, truth *org.Truth, outcomes org.OutcomeEffects) error {
 	write := func(name string, fn func(f *os.File) error) error {
 		f, err := os.Create(filepath.Join(out, name))
 		if err != nil {
@@ -241,6 +260,12 @@ func writeInputs(out string, o *org.Org, now time.Time, truth *org.Truth) error 
 		return err
 	}
 	if err := write("identities.csv", func(f *os.File) error { return o.WriteIdentitiesCSV(f) }); err != nil {
+		return err
+	}
+	if err := write("assessments.csv", func(f *os.File) error { return o.WriteAssessmentsCSV(f, now, outcomes) }); err != nil {
+		return err
+	}
+	if err := write("surveys.csv", func(f *os.File) error { return o.WriteSurveysCSV(f, now, outcomes) }); err != nil {
 		return err
 	}
 	return write("truth.json", func(f *os.File) error { return truth.WriteJSON(f) })

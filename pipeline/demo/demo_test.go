@@ -25,8 +25,10 @@ func TestDemoSmallEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkCounts(t, res)
-	checkROIByHand(t, res) // roi_study_test.go
-	checkFolder(t, res)    // last: it clears the folder
+	checkROIByHand(t, res)        // roi_study_test.go
+	checkNewMetrics(t, res, -0.2) // dora_test.go
+	checkDORALinkage(t, res)      // dora_test.go
+	checkFolder(t, res)           // last: it clears the folder
 	if len(res.Findings) < 10 {
 		t.Errorf("only %d findings", len(res.Findings))
 	}
@@ -39,7 +41,8 @@ func TestDemoSmallEndToEnd(t *testing.T) {
 func checkFolder(t *testing.T, res *Result) {
 	t.Helper()
 	out := res.Out
-	for _, f := range []string{"trainimpact.yaml", "teams.csv", "cohorts.csv", "identities.csv", "truth.json", "impact.duckdb", Marker} {
+	for _, f := range []string{"trainimpact.yaml", "teams.csv", "cohorts.csv", "identities.csv", "assessments.csv", "surveys.csv",
+		"truth.json", "impact.duckdb", Marker} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("demo folder lacks %s", f)
 		}

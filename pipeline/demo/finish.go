@@ -30,8 +30,17 @@ type Finding struct {
 // last full quarter before the simulator's now.
 func finish(ctx context.Context, s *workspace.Session, cfg *config.Config, srv *simulate.Server, res *Result, step func(string)) error {
 	now := srv.Now()
-	step("importing teams.csv, cohorts.csv and identities.csv")
-	if _, err := refresh.ImportConfigured(ctx, s.Store, cfg, people.ImportOptions{Today: now}); err != nil {
+	step("importing teams.csv, cohorts.csv, identities.csv, assessments.csv and surveys.csv")
+	// As `trainimpact import` does: the outcome files are validated before anything is written.
+	iopts := people.ImportOptions{Today: now}
+	outcomes := []people.File{{Kind: people.KindAssessments, Path: cfg.People.Assessments}, {Kind: people.KindSurveys, Path: cfg.People.Surveys}}
+	if err := people.ValidateOutcomes(outcomes, iopts); err != nil {
+		return err
+	}
+	if _, err := refresh.ImportConfigured(ctx, s.Store, cfg, iopts); err != nil {
+		return err
+	}
+	if _, err := people.ImportOutcomes(ctx, s.Store, outcomes, iopts); err != nil {
 		return err
 	}
 	step("resolving identities and exposure")

@@ -99,13 +99,15 @@ type SimOptions struct {
 }
 
 // Sim is a running simulated organisation with a ready project folder: trainimpact.yaml pointing at
-// the simulator, teams.csv, cohorts.csv and identities.csv as of the simulator's start, and the
-// ground truth (truth.json). `trainimpact demo` runs the pipeline on one; `trainimpact simulate`
-// keeps one running for an operator to rehearse on.
+// the simulator, teams.csv, cohorts.csv, identities.csv, assessments.csv and surveys.csv as of the
+// simulator's start, and the ground truth (truth.json). `trainimpact demo` runs the pipeline on
+// one; `trainimpact simulate` keeps one running for an operator to rehearse on.
 type Sim struct {
-	Server     *simulate.Server
-	Org        *org.Org
-	Truth      *org.Truth // as of the start
+	Server *simulate.Server
+	Org    *org.Org
+	Truth  *org.Truth // as of the start, with the outcome files' planted effects
+	// Outcomes are the effects planted in assessments.csv and surveys.csv.
+	Outcomes   org.OutcomeEffects
 	Out        string
 	ConfigPath string
 	// Env maps the token variables the config names to their values (the simulator's fixed
@@ -126,9 +128,11 @@ func StartSim(ctx context.Context, opts SimOptions) (*Sim, error) {
 	}
 	p := opts.Params
 	p.Seed = opts.Seed
-	eff := org.Effects{IncidentResolve: opts.Effect, IncidentAck: opts.Effect, IncidentEscalated: opts.Effect,
-		TicketReopened: opts.Effect, TicketResolve: opts.Effect, PRLeadTime: opts.Effect, ChangeLeadTime: opts.Effect}
+	// --effect is "how much better": -0.2 makes durations, failures, reworks and leavers 20% fewer
+	// and satisfaction, engagement and assessment scores 20% higher.
+	eff := org.Uniform(opts.Effect)
 	p.Effects = &eff
+	outcomes := org.RelativeOutcomeEffects(0 - opts.Effect) // 0 − 0 is +0: no "-0.0%" planted
 	if !opts.Now.IsZero() {
 		p.Now = opts.Now
 	}
@@ -144,14 +148,16 @@ func StartSim(ctx context.Context, opts SimOptions) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	sim := &Sim{Server: srv, Org: o, Truth: srv.Truth(), Out: opts.Out, ConfigPath: filepath.Join(opts.Out, "trainimpact.yaml"),
+	truth := srv.Truth()
+	truth.Effects = append(truth.Effects, outcomes.Truths()...)
+	sim := &Sim{Server: srv, Org: o, Truth: truth, Outcomes: outcomes, Out: opts.Out, ConfigPath: filepath.Join(opts.Out, "trainimpact.yaml"),
 		Env: map[string]string{
 			EnvPagerDutyToken: simulate.DefaultPagerDutyToken,
 			EnvJiraEmail:      simulate.DefaultJiraEmail,
 			EnvJiraToken:      simulate.DefaultJiraToken,
 			EnvGitHubToken:    simulate.DefaultGitHubToken,
 		}}
-	if err := writeInputs(opts.Out, o, srv.Now(), sim.Truth); err != nil {
+	if err := writeInputs(opts.Out, o, srv.Now(), sim.Truth, outcomes); err != nil {
 		srv.Close()
 		return nil, err
 	}

@@ -17,13 +17,12 @@ import (
 // reporter gave feedback, 404 otherwise. Every project counts as a service project.
 const (
 	// FeedbackShare is the share of resolved requests with feedback.
-	FeedbackShare = 0.35
+	FeedbackShare = org.JSMFeedbackShare
 	// SatisfiedBase is the probability that feedback rates 4 or 5 when the issue's project team was
-	// not treated at its resolution.
-	SatisfiedBase = 0.60
-	// SatisfiedUplift is the planted effect: added to SatisfiedBase when the team was treated by the
-	// resolution (the truth of jsm_satisfaction, on the share scale).
-	SatisfiedUplift = 0.15
+	// not treated at its resolution; when it was, the probability is SatisfiedBase × (1 +
+	// Effects.JSMSatisfaction) (the organisation's planted effect, the truth of jsm_satisfaction),
+	// at most 1.
+	SatisfiedBase = org.JSMSatisfiedBase
 )
 
 // Feedback returns the CSAT rating an issue resolved by now carries (1..5), or 0 when none: a pure
@@ -43,7 +42,7 @@ func Feedback(o *org.Org, is *org.Issue, now time.Time) int {
 	}
 	p := SatisfiedBase
 	if t := is.Project.Team; t != nil && !t.TreatedAt.IsZero() && !t.TreatedAt.After(st.ResolutionDate) {
-		p += SatisfiedUplift
+		p = min(1, p*(1+o.Params.Effects.JSMSatisfaction))
 	}
 	if u("satisfied") < p {
 		return 4 + int(2*u("rating"))

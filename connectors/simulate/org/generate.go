@@ -30,6 +30,7 @@ func Generate(p Params) *Org {
 	g.teams(newRand(p.Seed, 2))
 	g.memberships(newRand(p.Seed, 3))
 	g.program(newRand(p.Seed, 4))
+	g.attrition(newRand(p.Seed, 5))
 	g.catalogs()
 	g.indexMemberships()
 
@@ -42,6 +43,7 @@ func Generate(p Params) *Org {
 	go func() { defer wg.Done(); g.github(newRand(p.Seed, 30)) }()
 	wg.Wait()
 	g.deployments(newRand(p.Seed, 40))
+	g.numberIncidents()
 	g.identityOverrides()
 	o.buildIndexes()
 	return o
@@ -106,6 +108,11 @@ type gen struct {
 	employees []*Person
 	bots      struct{ dependabot, renovate, actions, jiraAutomation *Person }
 	contract  []*Person
+	// caused are the incidents deployments caused (dora.go), numbered with the others by
+	// numberIncidents.
+	caused []*Incident
+	// bugs are each project's Bugs never deleted, by creation (bugBefore).
+	bugs map[*JiraProject][]*Issue
 }
 
 var firstNames = strings.Fields(`Ada Alan Amara Ana Andrei Aisha Ben Bianca Carlos Chen Chloe Dara David Diego Elena Emeka Emma Farah
@@ -324,6 +331,17 @@ func (g *gen) teams(r *rand.Rand) {
 				Team: t, Policy: pol, CreatedAt: o.Start.AddDate(-1, 0, 0)}
 			t.Services = append(t.Services, s)
 			o.Services = append(o.Services, s)
+		}
+		// Each live repository runs as one service: a worker repository as the Worker service
+		// when there is one, the others as the API service.
+		for _, rp := range t.Repos {
+			if rp.Archived {
+				continue
+			}
+			rp.Service = t.Services[0]
+			if strings.HasSuffix(rp.Name, "-worker") && len(t.Services) > 1 {
+				rp.Service = t.Services[1]
+			}
 		}
 		o.Teams = append(o.Teams, t)
 	}

@@ -41,7 +41,7 @@ func (g *gen) github(r *rand.Rand) {
 				live = append(live, rp)
 			}
 		}
-		for _, f := range poissonTimes(r, o.Start, o.End, prsPerMemberDay*float64(max(size, 1))*g.p.Scale*g.p.PRScale, true) {
+		for _, f := range g.prArrivals(r, t, prsPerMemberDay*float64(max(size, 1))*g.p.Scale*g.p.PRScale, true) {
 			authors := g.membersWith(t, f, hasGH)
 			if len(authors) == 0 {
 				continue
@@ -56,14 +56,14 @@ func (g *gen) github(r *rand.Rand) {
 			}
 			pr := g.pullRequest(r, ids, t, rp, a, f, authors)
 			all = append(all, pr)
-			if !pr.MergedAt.IsZero() && r.Float64() < revertP {
+			if !pr.MergedAt.IsZero() && r.Float64() < revertP*g.mult(t, pr.MergedAt, g.eff.Rework) {
 				if rv := g.revert(r, ids, t, pr, authors); rv != nil {
 					all = append(all, rv)
 				}
 			}
 		}
 		for _, rp := range live {
-			for _, f := range poissonTimes(r, o.Start, o.End, botPRsPerRepoDay*g.p.Scale*g.p.PRScale, false) {
+			for _, f := range g.prArrivals(r, t, botPRsPerRepoDay*g.p.Scale*g.p.PRScale, false) {
 				authors := g.membersWith(t, f, hasGH)
 				if len(authors) == 0 {
 					continue
@@ -90,6 +90,22 @@ func (g *gen) github(r *rand.Rand) {
 		}
 	}
 	o.PullRequests = all
+}
+
+// prArrivals returns the first-commit times of team t's pull requests (people's or bots') at
+// perDay a day; from the team's treatment date on at perDay/(1+ChangeLeadTime), as its deployment
+// slots come 1/(1+ChangeLeadTime) times as often (see Effects.ChangeLeadTime).
+func (g *gen) prArrivals(r *rand.Rand, t *Team, perDay float64, workHours bool) []time.Time {
+	o := g.o
+	e := g.eff.ChangeLeadTime
+	if t.TreatedAt.IsZero() || !t.TreatedAt.Before(o.End) || e == 0 {
+		return poissonTimes(r, o.Start, o.End, perDay, workHours)
+	}
+	at := t.TreatedAt
+	if at.Before(o.Start) {
+		at = o.Start
+	}
+	return append(poissonTimes(r, o.Start, at, perDay, workHours), poissonTimes(r, at, o.End, perDay/(1+e), workHours)...)
 }
 
 // clampEnd drops sub-records at or after End and unsets merge/close after End.
@@ -291,8 +307,17 @@ func (g *gen) deployments(r *rand.Rand) {
 		next := 0 // first merged PR not yet deployed successfully
 		staging := r.Float64() < 0.5
 		t := o.Start
+		var urgent time.Time // a revert to ship at once (see below)
+		var after time.Time  // the next deployment comes after a rollback
 		for {
-			t = t.Add(dur(lognormal(r, g.p.DeployIntervalHours, 0.6) * g.mult(rp.Team, t, g.eff.ChangeLeadTime)))
+			nt := t.Add(dur(lognormal(r, g.p.DeployIntervalHours, 0.6) * g.mult(rp.Team, t, g.eff.ChangeLeadTime)))
+			if urgent.After(t) && urgent.Before(nt) {
+				nt = urgent
+			}
+			if nt.Before(after) {
+				nt = after
+			}
+			t, urgent = nt, time.Time{}
 			if !t.Before(o.End) {
 				break
 			}
@@ -336,20 +361,47 @@ func (g *gen) deployments(r *rand.Rand) {
 			all = append(all, d)
 			if final == "success" {
 				ok := d.Statuses[len(d.Statuses)-1].CreatedAt
-				if lastOKDep != nil && ok.Before(o.End) {
-					lastOKDep.Statuses = append(lastOKDep.Statuses, DeploymentStatus{State: "inactive", Environment: "production",
-						Description: "Superseded by a newer deployment", Creator: creator, CreatedAt: ok})
-					lastOKDep.FinalState = "inactive"
-				}
+				supersede(lastOKDep, ok, creator, o.End)
 				for _, pr := range ships {
 					if pr.DeployedBy == nil {
 						pr.DeployedBy = d
 					}
 				}
+				prev := lastOKDep
 				lastOK, lastOKDep, next = t, d, hi
+				// A pull request this deployment shipped reverted only after it finished failed
+				// it: the revert ships by itself half an hour or so after its merge.
+				for _, pr := range ships {
+					if rv := pr.RevertedBy; rv != nil && rv.Created.After(ok) && (urgent.IsZero() || rv.MergedAt.Before(urgent)) {
+						urgent = rv.MergedAt.Add(dur(lognormal(r, 0.5, 0.5)))
+					}
+				}
+				// Planted DORA events (dora.go): a bug fix shipped, a failure and its rollback.
+				g.bugFix(r, d)
+				if rb := g.failure(r, d, prev); rb != nil {
+					// The rollback is a successful production deployment like any other: by the
+					// rule it ships what was merged since d's creation (seldom anything, as it
+					// comes within hours), and the next deployment comes after it.
+					end := next
+					for end < len(merged) && !merged[end].MergedAt.After(rb.CreatedAt) {
+						end++
+					}
+					if end > next {
+						rb.Ships = merged[next:end:end]
+						for _, pr := range rb.Ships {
+							if pr.DeployedBy == nil {
+								pr.DeployedBy = rb
+							}
+						}
+					}
+					all = append(all, rb)
+					lastOK, lastOKDep, next = rb.CreatedAt, rb, end
+					after = rb.CreatedAt.Add(time.Minute)
+				}
 			}
 		}
 	}
+	g.dropCoincidences(all)
 	sort.SliceStable(all, func(a, b int) bool { return all[a].CreatedAt.Before(all[b].CreatedAt) })
 	for i, d := range all {
 		d.ID = 2_000_000_000 + int64(i)*7 + 3
@@ -372,6 +424,17 @@ func (g *gen) deployments(r *rand.Rand) {
 		}
 	}
 	o.Deployments = all
+}
+
+// supersede marks the previous successful production deployment inactive when a newer one
+// succeeds at ok (before End).
+func supersede(prev *Deployment, ok time.Time, creator *Person, end time.Time) {
+	if prev == nil || !ok.Before(end) {
+		return
+	}
+	prev.Statuses = append(prev.Statuses, DeploymentStatus{State: "inactive", Environment: "production",
+		Description: "Superseded by a newer deployment", Creator: creator, CreatedAt: ok})
+	prev.FinalState = "inactive"
 }
 
 func deployStatuses(r *rand.Rand, d *Deployment, creator *Person, final string) []DeploymentStatus {

@@ -28,37 +28,127 @@ type OutcomeEffects struct {
 	Engagement float64
 	// Satisfaction is the same for stakeholders rating a treated team: stakeholder_satisfaction.
 	Satisfaction float64
+
+	// The relative effects (the demo's, see RelativeOutcomeEffects): each multiplies a share by
+	// (1+e) — so the metric's relative change is e exactly — on top of the additive effects above.
+	// AssessmentRelative multiplies the score share of a participant's quiz after completion and of
+	// a treated team's lead's 360 feedback; EngagementRelative and SatisfactionRelative the
+	// probability of a favourable answer about a treated team.
+	AssessmentRelative, EngagementRelative, SatisfactionRelative float64
+	// LeadObservations adds a monthly manager observation of every team's lead (instrument "manager
+	// observation", 0 to 100): with it every team has an assessment every month, so assessment_score
+	// has a base period for every cohort in the difference-in-differences (with the quizzes alone a
+	// team is assessed in two months of the span, seldom the one before its treatment).
+	LeadObservations bool
 }
 
 // DefaultOutcomeEffects plants +0.10 on each.
-func DefaultOutcomeEffects() OutcomeEffects { return OutcomeEffects{0.10, 0.10, 0.10} }
+func DefaultOutcomeEffects() OutcomeEffects {
+	return OutcomeEffects{AssessmentGain: 0.10, Engagement: 0.10, Satisfaction: 0.10}
+}
+
+// RelativeOutcomeEffects returns the demo's outcome effects: every share ×(1+e) (e = 0.2: 20%
+// better), the leads' monthly manager observations included.
+func RelativeOutcomeEffects(e float64) OutcomeEffects {
+	return OutcomeEffects{AssessmentRelative: e, EngagementRelative: e, SatisfactionRelative: e, LeadObservations: true}
+}
+
+// Truths returns the planted relative effects of e on the metrics the outcome files feed, as
+// Truth.Effects entries (Relative = the relative effects; the additive ones are not relative
+// and are left out).
+func (e OutcomeEffects) Truths() []EffectTruth {
+	lg := func(x float64) float64 { return math.Log1p(x) }
+	return []EffectTruth{
+		{MetricAssessment, "proportion", e.AssessmentRelative, lg(e.AssessmentRelative), 0,
+			"score share ×(1+e) for a participant's quiz after completion and a treated team's lead's manager observation (assessments.csv)"},
+		{MetricEngagement, "proportion", e.EngagementRelative, lg(e.EngagementRelative), 0,
+			"P(a member answers the quarterly engagement pulse favourably) ×(1+e) once the team is treated (surveys.csv)"},
+		{MetricStakeholder, "proportion", e.SatisfactionRelative, lg(e.SatisfactionRelative), 0,
+			"P(a partner rates the team favourably in the quarterly stakeholder pulse) ×(1+e) once the team is treated (surveys.csv)"},
+	}
+}
 
 // Random streams of the outcome files, apart from Generate's.
 const (
-	streamAssessments = 0xa55e55
-	streamSurveys     = 0x5a7e1
+	streamAssessments  = 0xa55e55
+	streamSurveys      = 0x5a7e1
+	streamObservations = 0x0b5e
 )
+
+// firstQuarter returns the first day of the first calendar quarter starting on or after t.
+func firstQuarter(t time.Time) time.Time {
+	q := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for (q.Month()-1)%3 != 0 || q.Before(t) {
+		q = q.AddDate(0, 1, 0)
+		q = time.Date(q.Year(), q.Month(), 1, 0, 0, 0, 0, time.UTC)
+	}
+	return q
+}
+
+// monday returns the first Monday on or after t.
+func monday(t time.Time) time.Time {
+	for t.Weekday() != time.Monday {
+		t = t.AddDate(0, 0, 1)
+	}
+	return t
+}
 
 // WriteAssessmentsCSV writes assessments.csv as known at now: for every enrollment, a 20-point
 // knowledge quiz on the enrollment day and, for a completion, another seven days after it (each
 // only when taken by now). Each participant has an ability (share of the maximum, uniform in
 // 0.35..0.70); a quiz scores ability + N(0, 0.06), plus e.AssessmentGain after completion,
-// rounded to whole points within 0..20.
+// rounded to whole points within 0..20; with e.AssessmentRelative the post-completion share is
+// (ability + gain) × (1 + e.AssessmentRelative). With e.LeadObservations, every team's lead in
+// office on the second Monday of each month (from Start) also gets a manager observation that
+// day, scored on 0..100: the lead's ability (the same draw as their quiz for participants, else
+// uniform in 0.35..0.70) × (1 + e.AssessmentRelative) when the team is treated by then, + N(0, 0.05).
 func (o *Org) WriteAssessmentsCSV(w io.Writer, now time.Time, e OutcomeEffects) error {
 	r := newRand(o.Params.Seed, streamAssessments)
 	rows := [][]string{AssessmentsHeader}
-	quiz := func(p *Person, at time.Time, share float64) {
-		score := math.Round(20 * (share + 0.06*r.NormFloat64()))
-		score = math.Max(0, math.Min(20, score))
+	emit := func(p *Person, instrument string, at time.Time, share, sd, top float64) {
+		score := math.Round(top * (share + sd*r.NormFloat64()))
+		score = math.Max(0, math.Min(top, score))
 		if !at.After(now) {
-			rows = append(rows, []string{p.Email, "knowledge quiz", date(at), fmt.Sprint(score), "20"})
+			rows = append(rows, []string{p.Email, instrument, date(at), fmt.Sprint(score), fmt.Sprint(top)})
 		}
 	}
+	abilities := map[*Person]float64{}
 	for _, en := range o.Program.Enrollments {
 		ability := 0.35 + 0.35*r.Float64()
-		quiz(en.Person, en.EnrolledAt, ability)
+		if _, ok := abilities[en.Person]; !ok {
+			abilities[en.Person] = ability
+		}
+		emit(en.Person, "knowledge quiz", en.EnrolledAt, ability, 0.06, 20)
 		if !en.CompletedAt.IsZero() {
-			quiz(en.Person, en.CompletedAt.AddDate(0, 0, 7), ability+e.AssessmentGain)
+			emit(en.Person, "knowledge quiz", en.CompletedAt.AddDate(0, 0, 7), (ability+e.AssessmentGain)*(1+e.AssessmentRelative), 0.06, 20)
+		}
+	}
+	if e.LeadObservations {
+		r360 := newRand(o.Params.Seed, streamObservations)
+		for m := time.Date(o.Start.Year(), o.Start.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(now); m = m.AddDate(0, 1, 0) {
+			day := monday(m).AddDate(0, 0, 7)
+			if day.Before(o.Start) {
+				continue
+			}
+			if day.After(now) {
+				break
+			}
+			for _, t := range o.Teams {
+				lead := o.LeadOf(t, day)
+				if lead == nil {
+					continue
+				}
+				ability, ok := abilities[lead]
+				if !ok {
+					ability = 0.35 + 0.35*r360.Float64()
+					abilities[lead] = ability
+				}
+				if !t.TreatedAt.IsZero() && !t.TreatedAt.After(day) {
+					ability *= 1 + e.AssessmentRelative
+				}
+				score := math.Max(0, math.Min(100, math.Round(100*(ability+0.05*r360.NormFloat64()))))
+				rows = append(rows, []string{lead.Email, "manager observation", date(day), fmt.Sprint(score), "100"})
+			}
 		}
 	}
 	if err := csv.NewWriter(w).WriteAll(rows); err != nil {
@@ -73,8 +163,9 @@ func (o *Org) WriteAssessmentsCSV(w io.Writer, now time.Time, e OutcomeEffects) 
 // each team. A respondent is favourable with a team's base probability (0.45..0.65 for
 // engagement, 0.40..0.60 for satisfaction, drawn once per team), plus e.Engagement or
 // e.Satisfaction when the team was treated by the pulse's day; a favourable respondent answers
-// 4 or 5 of 5 (9 or 10 of 10 for partners) to every question, another 1 to 3 (2 to 7). Respondents
-// are opaque ids.
+// 4 or 5 of 5 (9 or 10 of 10 for partners) to every question, another 1 to 3 (2 to 7). With the
+// relative effects the treated probability is (base + e.Engagement) × (1 + e.EngagementRelative),
+// and the same for satisfaction. Respondents are opaque ids.
 func (o *Org) WriteSurveysCSV(w io.Writer, now time.Time, e OutcomeEffects) error {
 	r := newRand(o.Params.Seed, streamSurveys)
 	engage, satisfy := make([]float64, len(o.Teams)), make([]float64, len(o.Teams))
@@ -96,16 +187,8 @@ func (o *Org) WriteSurveysCSV(w io.Writer, now time.Time, e OutcomeEffects) erro
 		}
 		return 2 + r.IntN(6)
 	}
-	q := time.Date(o.Start.Year(), o.Start.Month(), 1, 0, 0, 0, 0, time.UTC)
-	for (q.Month()-1)%3 != 0 || q.Before(o.Start) {
-		q = q.AddDate(0, 1, 0)
-		q = time.Date(q.Year(), q.Month(), 1, 0, 0, 0, 0, time.UTC)
-	}
-	for ; !q.After(now); q = q.AddDate(0, 3, 0) {
-		day := q
-		for day.Weekday() != time.Monday {
-			day = day.AddDate(0, 0, 1)
-		}
+	for q := firstQuarter(o.Start); !q.After(now); q = q.AddDate(0, 3, 0) {
+		day := monday(q)
 		wave := fmt.Sprintf("%d-Q%d", q.Year(), (int(q.Month())+2)/3)
 		partners := day.AddDate(0, 0, 7)
 		for i, t := range o.Teams {
@@ -113,7 +196,7 @@ func (o *Org) WriteSurveysCSV(w io.Writer, now time.Time, e OutcomeEffects) erro
 			if !day.After(now) {
 				p := engage[i]
 				if treated(day) {
-					p += e.Engagement
+					p = (p + e.Engagement) * (1 + e.EngagementRelative)
 				}
 				for _, m := range o.MembersAt(t, day) {
 					if m.Kind != KindEmployee || r.Float64() >= 0.7 {
@@ -128,7 +211,7 @@ func (o *Org) WriteSurveysCSV(w io.Writer, now time.Time, e OutcomeEffects) erro
 			if !partners.After(now) {
 				p := satisfy[i]
 				if treated(partners) {
-					p += e.Satisfaction
+					p = (p + e.Satisfaction) * (1 + e.SatisfactionRelative)
 				}
 				for range 6 + r.IntN(5) {
 					fav, who := r.Float64() < p, respondent()

@@ -46,7 +46,7 @@ func (g *gen) pagerduty(r *rand.Rand) {
 			for _, t0 := range times {
 				alert := alerts[r.IntN(len(alerts))]
 				key := s.ID + "/" + strings.ToLower(strings.ReplaceAll(alert, " ", "-")) + "/" + short(r, "", 6)
-				in := g.incident(r, t, si, s, t0, alert+" on "+s.Name, key)
+				in := g.incident(r, t, si, s, t0, alert+" on "+s.Name, key, 0)
 				if in == nil {
 					continue
 				}
@@ -55,7 +55,7 @@ func (g *gen) pagerduty(r *rand.Rand) {
 				if !in.ResolvedAt.IsZero() && r.Float64() < repeatP {
 					t1 := in.ResolvedAt.Add(time.Duration(1+r.IntN(6*24)) * time.Hour)
 					if t1.Before(o.End) {
-						if rep := g.incident(r, t, si, s, t1, in.Title, in.IncidentKey); rep != nil {
+						if rep := g.incident(r, t, si, s, t1, in.Title, in.IncidentKey, 0); rep != nil {
 							all = append(all, rep)
 						}
 					}
@@ -63,6 +63,13 @@ func (g *gen) pagerduty(r *rand.Rand) {
 			}
 		}
 	}
+	o.Incidents = all // numbered by numberIncidents, once deployments have added theirs
+}
+
+// numberIncidents sorts the incidents (those arriving on their own that the deployments left,
+// and those the deployments caused) by trigger time and numbers them.
+func (g *gen) numberIncidents() {
+	all := append(g.o.Incidents, g.caused...)
 	sort.SliceStable(all, func(a, b int) bool { return all[a].CreatedAt.Before(all[b].CreatedAt) })
 	ids := &idGen{seed: g.p.Seed ^ 0x1c1d}
 	for i, in := range all {
@@ -72,11 +79,13 @@ func (g *gen) pagerduty(r *rand.Rand) {
 			in.Log[k].ID = ids.b36("R") + ids.b36("")[:12]
 		}
 	}
-	o.Incidents = all
+	g.o.Incidents = all
 }
 
-// incident builds one incident of service s (index si in team t) triggered at t0.
-func (g *gen) incident(r *rand.Rand, t *Team, si int, s *Service, t0 time.Time, title, key string) *Incident {
+// incident builds one incident of service s (index si in team t) triggered at t0. resolveHours > 0
+// fixes the time from trigger to resolution (an incident a deployment caused, resolved when its
+// rollback finished); 0 draws it with the planted IncidentResolve effect.
+func (g *gen) incident(r *rand.Rand, t *Team, si int, s *Service, t0 time.Time, title, key string, resolveHours float64) *Incident {
 	o := g.o
 	cands := g.membersWith(t, t0, hasPD)
 	if len(cands) == 0 {
@@ -105,6 +114,9 @@ func (g *gen) incident(r *rand.Rand, t *Team, si int, s *Service, t0 time.Time, 
 		resMedian = 20 * 24 // forgotten low-urgency incidents
 	}
 	res := lognormal(r, resMedian, 1.0) * g.mult(t, t0, g.eff.IncidentResolve)
+	if resolveHours > 0 {
+		res = resolveHours
+	}
 	pEsc := escalateBase * g.mult(t, t0, g.eff.IncidentEscalated)
 	if res*3600 < ack*3600+60 {
 		res = ack + 1.0/60

@@ -37,6 +37,17 @@ const (
 	MetricTicketCycle       = "ticket_cycle_hours"
 	MetricPRLeadTime        = "pr_lead_time_hours"
 	MetricChangeLeadTime    = "change_lead_time_hours"
+	// DORA, people and satisfaction metrics with a planted effect.
+	MetricDeploymentFrequency = "deployment_frequency"
+	MetricChangeFailureRate   = "change_failure_rate"
+	MetricRecovery            = "failed_deployment_recovery_hours"
+	MetricRework              = "deployment_rework_rate"
+	MetricPRReverted          = "pr_reverted"
+	MetricAttrition           = "attrition_rate"
+	MetricJSMSatisfaction     = "jsm_satisfaction"
+	MetricAssessment          = "assessment_score"
+	MetricEngagement          = "engagement_score"
+	MetricStakeholder         = "stakeholder_satisfaction"
 )
 
 // Effects are the planted relative effects of training per metric, applied to
@@ -53,13 +64,42 @@ type Effects struct {
 	// ChangeLeadTime scales the wait from merge to the production deployment
 	// (the deployment interval of the repo's team). The whole change lead time
 	// (first commit → deployment) moves by exactly this relative effect when
-	// PRLeadTime equals ChangeLeadTime.
+	// PRLeadTime equals ChangeLeadTime. Pull requests of a treated team also arrive 1/(1+e) times
+	// as often, so that every deployment slot finds about as much to ship: production deployments
+	// per team-week (deployment_frequency) change by 1/(1+e) − 1 (+25% for e = −0.20).
 	ChangeLeadTime float64
+	// ChangeFailure scales the probability that a successful production deployment causes an
+	// incident on the service linked to its repository (Repo.Service) within hours
+	// (change_failure_rate).
+	ChangeFailure float64
+	// Recovery scales the time from such an incident's trigger to the automated rollback that
+	// recovers it, the incident being resolved minutes later (failed_deployment_recovery_hours).
+	Recovery float64
+	// Rework scales the probability that a production deployment ships a bug fix (a pull request
+	// titled with the key of a Jira Bug of the team's project) and the probability that a merged
+	// pull request is reverted (deployment_rework_rate; pr_reverted).
+	Rework float64
+	// Attrition scales the monthly probability that a team member (not a lead) leaves the
+	// organisation (attrition_rate).
+	Attrition float64
+	// JSMSatisfaction is the relative change of the probability that a customer rating a resolved
+	// request gives 4 or 5 of 5 (jsm_satisfaction): positive is better, +0.20 means 20% more
+	// satisfied ratings (served by the Jira simulator's request feedback).
+	JSMSatisfaction float64
 }
 
-// DefaultEffects returns −0.20 for every metric.
+// DefaultEffects returns 20% better on every metric: −0.20 for durations, rates of bad events
+// and attrition, +0.20 for JSM satisfaction.
 func DefaultEffects() Effects {
-	return Effects{-0.2, -0.2, -0.2, -0.2, -0.2, -0.2, -0.2}
+	return Uniform(-0.2)
+}
+
+// Uniform returns the effects of an organisation where training makes every metric better by the
+// same relative amount −e (e = −0.2: 20% faster, 20% fewer failures, leavers and reworks, 20%
+// more satisfied ratings): e on every field but JSMSatisfaction, which gets −e.
+func Uniform(e float64) Effects {
+	return Effects{IncidentResolve: e, IncidentAck: e, IncidentEscalated: e, TicketReopened: e, TicketResolve: e,
+		PRLeadTime: e, ChangeLeadTime: e, ChangeFailure: e, Recovery: e, Rework: e, Attrition: e, JSMSatisfaction: 0 - e}
 }
 
 // NoEffects returns 0 for every metric (a placebo organisation).
@@ -99,6 +139,14 @@ type Params struct {
 	// (default 48). Every deployment costs an API request for its statuses.
 	DeployIntervalHours float64
 }
+
+// JSMSatisfiedBase is the probability that a customer's request feedback rates 4 or 5 of 5 when the
+// request's team was not treated at its resolution; JSMFeedbackShare the share of resolved
+// requests with feedback (see Effects.JSMSatisfaction and the Jira simulator's servicedesk.go).
+const (
+	JSMSatisfiedBase = 0.60
+	JSMFeedbackShare = 0.35
+)
 
 // Seasonality multiplies durations by calendar month (index 0 = January): the
 // December holidays are slower, summer slightly slower.

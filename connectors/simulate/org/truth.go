@@ -225,6 +225,19 @@ func (o *Org) Truth(now time.Time) *Truth {
 		{MetricPRLeadTime, "duration", e.PRLeadTime, lg(e.PRLeadTime), 0, "first commit → merge ×(1+e)"},
 		{MetricChangeLeadTime, "duration", e.ChangeLeadTime, lg(e.ChangeLeadTime), 0,
 			"deployment interval of the repo's team ×(1+e); first commit → production deploy moves by e when pr_lead_time has the same e"},
+		{MetricDeploymentFrequency, "count", 1/(1+e.ChangeLeadTime) - 1, -lg(e.ChangeLeadTime), 0,
+			"production deployments per team-week ×1/(1+e) with e the change_lead_time effect: deployment slots and pull requests both come 1/(1+e) times as often (a rollback that ships nothing is the bot's and counts for no team)"},
+		{MetricChangeFailureRate, "proportion", e.ChangeFailure, lg(e.ChangeFailure), changeFailureBase,
+			"P(a successful production deployment causes an incident on its repository's service within hours) ×(1+e); reverts (rework effect) also fail deployments, so this holds exactly when the rework effect is the same"},
+		{MetricRecovery, "duration", e.Recovery, lg(e.Recovery), 0,
+			"failure (incident trigger) → automated rollback finished ×(1+e); the incident resolves minutes later"},
+		{MetricRework, "proportion", e.Rework, lg(e.Rework), reworkBase,
+			"P(a production deployment ships a pull request titled with a Jira Bug's key) ×(1+e), and P(a merged pull request is reverted) ×(1+e)"},
+		{MetricPRReverted, "proportion", e.Rework, lg(e.Rework), revertP, "P(a merged pull request is reverted) ×(1+e) (the rework effect)"},
+		{MetricAttrition, "proportion", e.Attrition, lg(e.Attrition), attritionPerMonth,
+			"P(a team member leaves the organisation in a month) ×(1+e) once the team is treated (leads and program participants never leave)"},
+		{MetricJSMSatisfaction, "proportion", e.JSMSatisfaction, lg(e.JSMSatisfaction), JSMSatisfiedBase,
+			"P(a request's CSAT rating is 4 or 5) ×(1+e) when the project's team was treated by the resolution (the Jira simulator's request feedback)"},
 	}
 	tr := *o.Params.TrendPerMonth
 	t.Trend = TrendTruth{PerMonth: tr, LogPerMonth: math.Log1p(tr), TeamEffectSD: 0.25}
@@ -235,7 +248,7 @@ func (o *Org) Truth(now time.Time) *Truth {
 			t.Trend.Seasonality[i] = 1
 		}
 	}
-	t.Deploys.Rule = "a production deployment ships the PRs of its repo merged after the creation of the previous successful production deployment and at or before its own creation; a PR is deployed by the first such deployment that succeeds (change lead time = first commit → that success status)"
+	t.Deploys.Rule = "a production deployment ships the PRs of its repo merged after the creation of the previous successful production deployment and at or before its own creation; a PR is deployed by the first such deployment that succeeds (change lead time = first commit → that success status); automated rollbacks (github-actions[bot], recovering a deployment that caused an incident) follow the same rule and seldom ship anything"
 	t.Notes = map[string]string{
 		"treatment":   "a team is treated from the earliest moment its lead in office has completed the program (max(completion, lead tenure start), if before the tenure ends); treatment is absorbing; dropouts treat nobody",
 		"attribution": "effects apply to events of a treated team from its treatment date: incident by its service's team (responders are that team's members), ticket by its project's team (assignees are members at creation), PR by the team of the author at the first commit",

@@ -249,6 +249,9 @@ type Incident struct {
 	// ResolvedAt is the resolve time over the whole span; zero = never resolved
 	// before End. Use StateAt for the value as of a given now.
 	ResolvedAt time.Time
+	// CausedBy is the production deployment whose failure this incident is (nil for the
+	// incidents that arrive on their own).
+	CausedBy *Deployment
 }
 
 // Priority is a PagerDuty priority ("P1".."P5"); incidents may have none.
@@ -392,6 +395,11 @@ type Repo struct {
 	CreatedAt     time.Time
 	PullRequests  []*PullRequest // sorted by Number
 	Deployments   []*Deployment  // sorted by CreatedAt
+	// Service is the PagerDuty service the repository's production runs as (nil for an archived
+	// repository): the team's Worker service for a worker repository when the team has one, else
+	// its API service. Org.ServiceMap lists the links for sources.github.service_map; a failing
+	// deployment causes an incident there.
+	Service *Service
 }
 
 // FullName returns "owner/name".
@@ -497,10 +505,21 @@ type Deployment struct {
 	// the previous successful production deployment and at or before its own
 	// creation; a failed deployment ships them too, but they are deployed
 	// (PullRequest.DeployedBy) only by the next successful one. Staging
-	// deployments ship nothing by this rule (Ships is nil).
+	// deployments ship nothing by this rule (Ships is nil); an automated rollback (RollbackOf set)
+	// follows it like any production deployment and seldom ships anything, as it comes within
+	// hours of the deployment it recovers.
 	Ships []*PullRequest
 	// FinalState is the state of the last status ("success", "failure", "error", "inactive").
 	FinalState string
+	// Failure is the incident this deployment caused (nil when it caused none); Rollback the
+	// automated production deployment that recovered it, created by github-actions[bot] and
+	// shipping nothing; RollbackOf the reverse link.
+	Failure    *Incident
+	Rollback   *Deployment
+	RollbackOf *Deployment
+	// BugFix reports that the deployment ships a pull request titled with the key of a Jira Bug
+	// (planted rework).
+	BugFix bool
 }
 
 // DeploymentStatus is one deployment status.
