@@ -17,7 +17,11 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv("TI_MAIN_ARGS"); args != "" {
 		os.Exit(Main(strings.Split(args, "\n"), DefaultFactory()))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if small.root != "" {
+		os.RemoveAll(small.root)
+	}
+	os.Exit(code)
 }
 
 // child runs the command in another process and returns its exit code and output.

@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
@@ -154,16 +156,45 @@ func TestFailedPseudonymisedPublishLeavesNoClearCopy(t *testing.T) {
 	}
 }
 
-// smallDemo runs the small demo organisation (seed 2) into a new folder and returns it; analyze can
-// then run there offline.
+// smallDemo returns a fresh copy of the small demo organisation's folder (seed 2) and its result,
+// rebased onto the copy; analyze can then run there offline. The demo itself runs once per test
+// process (six tests use it; each gets its own copy, so none sees another's changes).
 func smallDemo(t *testing.T) (string, *demo.Result) {
 	t.Helper()
-	dir := t.TempDir()
-	res, err := demo.Run(context.Background(), demo.Options{Out: dir, Size: org.Small, Seed: 2, Effect: -0.2})
-	if err != nil {
-		t.Fatal(err)
+	small.Do(func() {
+		tmp, err := os.MkdirTemp("", "trainimpact-small-demo-")
+		if err != nil {
+			small.err = err
+			return
+		}
+		small.root = tmp
+		small.res, small.err = demo.Run(context.Background(), demo.Options{Out: filepath.Join(tmp, "demo"), Size: org.Small, Seed: 2, Effect: -0.2})
+	})
+	if small.err != nil {
+		t.Fatalf("small demo: %v", small.err)
 	}
-	return dir, res
+	dir := filepath.Join(t.TempDir(), "demo")
+	if out, err := exec.Command("cp", "-a", small.res.Out, dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy the small demo: %v\n%s", err, out)
+	}
+	res := *small.res
+	rebase := func(p string) string {
+		rel, err := filepath.Rel(small.res.Out, p)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			t.Fatalf("demo path %s is outside its folder", p)
+		}
+		return filepath.Join(dir, rel)
+	}
+	res.Out, res.Warehouse, res.ConfigPath = dir, rebase(res.Warehouse), rebase(res.ConfigPath)
+	return dir, &res
+}
+
+// small is the small demo smallDemo copies, run once per test process (removed by TestMain).
+var small struct {
+	sync.Once
+	root string
+	res  *demo.Result
+	err  error
 }
 
 // editConfig replaces the first old with new in the folder's trainimpact.yaml.
