@@ -186,6 +186,10 @@ func smallDemo(t *testing.T) (string, *demo.Result) {
 		return filepath.Join(dir, rel)
 	}
 	res.Out, res.Warehouse, res.ConfigPath = dir, rebase(res.Warehouse), rebase(res.ConfigPath)
+	// The tests here re-run analyze for privacy, exports, plans and reports, not for the
+	// sensitivity to parallel-trends violations, the analysis' largest fixed cost (pipeline/analyze
+	// and pipeline/reportdata test it).
+	editConfig(t, dir, "  permutations: 199\n", "  permutations: 199\n  sensitivity: false\n")
 	return dir, &res
 }
 

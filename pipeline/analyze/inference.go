@@ -9,8 +9,8 @@ import (
 
 // inference adds to the headline population's DiD outcome of metric m (pool.headline; the other
 // population's rows are left as they are) the Fisher randomization p-value of its headline row
-// (setRandomization) and the relative-magnitudes sensitivity rows with the breakdown value
-// (sensitivityRows), both on the panel of the metric's catalog outcome as didRows builds it. They
+// (setRandomization) and, with analysis.sensitivity, the relative-magnitudes sensitivity rows with
+// the breakdown value (sensitivityRows), both on the panel of the metric's catalog outcome as didRows builds it. They
 // run here, on the production path, and not in estimatePanel, which the simulation studies call
 // thousands of times.
 func (pool *metricPool) inference(out metricOutcome, m queries.Metric, p *metrics.Panel) metricOutcome {
@@ -24,7 +24,9 @@ func (pool *metricPool) inference(out metricOutcome, m queries.Metric, p *metric
 	}
 	panel, washout := headlinePanel(p, outcome, pool.a.MaxCensored)
 	setRandomization(head, panel, pool.a, washout, m, outcome)
-	out.rows = append(out.rows, sensitivityRows(head, panel, pool.a, washout, m, outcome)...)
+	if pool.a.Sensitivity {
+		out.rows = append(out.rows, sensitivityRows(head, panel, pool.a, washout, m, outcome)...)
+	}
 	return out
 }
 

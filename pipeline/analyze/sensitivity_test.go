@@ -111,3 +111,43 @@ func TestInferenceRun(t *testing.T) {
 		st.Close()
 	}
 }
+
+// With analysis.sensitivity off the analysis writes no rm_sensitivity row and no breakdown value,
+// and the headline estimates are those of the run with it on.
+func TestSensitivityOff(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)
+	heads := map[bool]map[string]float64{}
+	for _, on := range []bool{true, false} {
+		st, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Write(ctx, func(w *store.Writer) error {
+			return w.Upsert(ctx, orgRows(rand.New(rand.NewPCG(7, 7)), 40, -0.4))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		cfg := config.Default()
+		cfg.Analysis.Bootstrap, cfg.Analysis.Permutations, cfg.Analysis.Sensitivity = 0, 0, on
+		res, err := Run(ctx, st, cfg, "2025-Q4", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows, breakdowns int
+		st.DB().QueryRow(`SELECT count(*) FILTER (WHERE aggregation = 'rm_sensitivity'), count(breakdown_mbar) FROM estimates`).Scan(&rows, &breakdowns)
+		if on != (rows > 0 && breakdowns > 0) {
+			t.Errorf("sensitivity %v: %d rm_sensitivity rows, %d breakdown values", on, rows, breakdowns)
+		}
+		heads[on] = map[string]float64{}
+		for _, h := range res.Headline {
+			heads[on][h.Metric] = h.Estimate
+		}
+		st.Close()
+	}
+	for m, v := range heads[true] {
+		if w := heads[false][m]; w != v && !(math.IsNaN(v) && math.IsNaN(w)) {
+			t.Errorf("%s: headline %v with the sensitivity, %v without", m, v, w)
+		}
+	}
+}

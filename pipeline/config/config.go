@@ -88,10 +88,15 @@ type Analysis struct {
 	// Permutations is the number of random reassignments of the training months in the Fisher
 	// permutation test of each headline (when the distinct assignments are more than can be
 	// enumerated); 0 turns the test off.
-	Permutations int     `yaml:"permutations"`
-	Alpha        float64 `yaml:"alpha"`    // 1 - confidence level
-	MinCell      int     `yaml:"min_cell"` // smallest group of people shown in any breakdown
-	Seed         uint64  `yaml:"seed"`     // random seed for bootstraps
+	Permutations int `yaml:"permutations"`
+	// Sensitivity turns on the relative-magnitudes sensitivity of each headline to violations of
+	// parallel trends (Rambachan & Roth 2023) and its breakdown value (default true). It is the
+	// analysis' largest fixed cost (about a CPU-second per metric, whatever the data's size);
+	// false leaves those rows and the report's breakdown sentence out.
+	Sensitivity bool    `yaml:"sensitivity"`
+	Alpha       float64 `yaml:"alpha"`    // 1 - confidence level
+	MinCell     int     `yaml:"min_cell"` // smallest group of people shown in any breakdown
+	Seed        uint64  `yaml:"seed"`     // random seed for bootstraps
 	// Dropouts picks the headline population: exclude (per protocol: units whose lead dropped out
 	// are left out) or intention_to_treat (they count as treated from their cohort's first
 	// completion). Both populations are estimated; estimates.population tells them apart.
@@ -203,7 +208,7 @@ func Default() *Config {
 		Sources:   map[string]connectors.Config{},
 		Secrets:   map[string]string{},
 		Analysis: Analysis{Unit: "team", Period: "month", PreDays: 180, PostDays: 180, WashoutDays: 30, TreatmentStart: "completed",
-			Control: "not_yet_treated", Bootstrap: 999, Permutations: 999, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
+			Control: "not_yet_treated", Bootstrap: 999, Permutations: 999, Sensitivity: true, Alpha: 0.05, MinCell: 5, Seed: 1, Dropouts: "exclude", MaxCensored: 0.2},
 		ROI:     ROI{Currency: "USD", Values: map[string]float64{}},
 		Report:  Report{OutDir: "reports", Formats: []string{"html", "pdf", "md", "json", "csv"}, Title: "Leadership program — impact report", PageSize: "A4"},
 		Publish: Publish{Mode: "0640"},

@@ -287,6 +287,8 @@ people:
 analysis:
   seed: 3
   bootstrap: 99
+  permutations: 99
+  sensitivity: false   # the harness tests crash safety; the sensitivity is a CPU-second a metric
 `, srv.PagerDutyURL(), since, srv.JiraURL(), strings.Join(projects, ", "), since, srv.GitHubURL(), o.GitHubOwner, since)
 	path := filepath.Join(dir, "trainimpact.yaml")
 	if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
