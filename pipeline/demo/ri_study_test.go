@@ -6,22 +6,24 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 )
 
 // TestRandomizationPlaceboStudy (issue 24's acceptance, "the permutation p-values are
-// calibrated"): on placebo organisations (the default demo shape, no planted effect, faults off,
-// seeds 1–20) the share of headline estimates whose Fisher permutation p-value (estimates.ri_p_value)
+// calibrated"): on placebo organisations (the medium demo, 300 people in 37 teams, no planted
+// effect, faults off, seeds 1–20) the share of headline estimates whose Fisher permutation p-value (estimates.ri_p_value)
 // is at most 0.05 must lie within 3–7%. The demo's simulator has known small biases on two metrics
 // (docs/simulation-study.md), which count against the test here as they would in use. Twenty demos
-// take 15–30 minutes, so the study runs only with TRAINIMPACT_STUDY=1.
+// take 10–20 minutes, so the study runs only with TRAINIMPACT_STUDY=1.
 func TestRandomizationPlaceboStudy(t *testing.T) {
 	if os.Getenv("TRAINIMPACT_STUDY") == "" {
-		t.Skip("set TRAINIMPACT_STUDY=1 to run the 20-organisation permutation-test placebo study (15–30 minutes)")
+		t.Skip("set TRAINIMPACT_STUDY=1 to run the 20-organisation permutation-test placebo study (10–20 minutes)")
 	}
 	var tested, significant, asymptotic int
 	for seed := uint64(1); seed <= 20; seed++ {
 		start := time.Now()
-		res, err := Run(context.Background(), Options{Out: filepath.Join(t.TempDir(), "demo"), Seed: seed, Effect: 0})
+		res, err := Run(context.Background(), Options{Out: filepath.Join(t.TempDir(), "demo"), Size: org.Medium, Seed: seed, Effect: 0})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}

@@ -62,7 +62,7 @@ func Growth(title, xLabel, yLabel string, series []Series) (Chart, error) {
 		lines = append(lines, l)
 		var pts, slopes []string
 		for i, p := range l.xys {
-			pts = append(pts, fmt.Sprintf("%s at %s", sig(p.Y), compact(p.X)))
+			pts = append(pts, fmt.Sprintf("%s at %s", sig(p.Y), compact(sig3(p.X))))
 			if i > 0 && p.X != l.xys[i-1].X {
 				slopes = append(slopes, fmt.Sprintf("%.2f", math.Log(p.Y/l.xys[i-1].Y)/math.Log(p.X/l.xys[i-1].X)))
 			}
@@ -122,4 +122,13 @@ func Growth(title, xLabel, yLabel string, series []Series) (Chart, error) {
 	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(4)
 	f := newFigure(p, 4*vg.Inch, title, strings.Join(alt, " "))
 	return f.svg()
+}
+
+// sig3 rounds v to three significant digits (86,727 → 86,700), for sizes in the Alt.
+func sig3(v float64) float64 {
+	if v == 0 || !finite(v) {
+		return v
+	}
+	p := math.Pow(10, math.Floor(math.Log10(math.Abs(v)))-2)
+	return math.Round(v/p) * p
 }
