@@ -311,31 +311,55 @@ func (j *job) caveats(ctx context.Context, now time.Time, c map[string]any) erro
 	return nil
 }
 
-// people imports the configured people files whose content differs from the last import.
+// people imports the configured people files, and the assessments and surveys files, whose content
+// differs from the last import. As `trainimpact import` does, the outcome files are validated
+// before anything is written, so a broken one changes nothing.
 func (j *job) people(ctx context.Context, c map[string]any) error {
-	var changed []people.File
-	for _, f := range []people.File{{Kind: people.KindTeams, Path: j.cfg.People.Teams},
-		{Kind: people.KindCohorts, Path: j.cfg.People.Cohorts}, {Kind: people.KindIdentities, Path: j.cfg.People.Identities}} {
-		if f.Path == "" {
-			continue
+	changedOf := func(files []people.File) ([]people.File, error) {
+		var changed []people.File
+		for _, f := range files {
+			if f.Path == "" {
+				continue
+			}
+			same, err := unchanged(ctx, j.s.Store.DB(), f)
+			if err != nil {
+				return nil, err
+			}
+			if same {
+				c[f.Kind] = "unchanged"
+				continue
+			}
+			changed = append(changed, f)
 		}
-		same, err := unchanged(ctx, j.s.Store.DB(), f)
+		return changed, nil
+	}
+	changed, err := changedOf([]people.File{{Kind: people.KindTeams, Path: j.cfg.People.Teams},
+		{Kind: people.KindCohorts, Path: j.cfg.People.Cohorts}, {Kind: people.KindIdentities, Path: j.cfg.People.Identities}})
+	if err != nil {
+		return err
+	}
+	outcomes, err := changedOf([]people.File{{Kind: people.KindAssessments, Path: j.cfg.People.Assessments},
+		{Kind: people.KindSurveys, Path: j.cfg.People.Surveys}})
+	if err != nil {
+		return err
+	}
+	now := j.opts.Now()
+	opts := people.ImportOptions{Now: now, Today: now}
+	if err := people.ValidateOutcomes(outcomes, opts); err != nil {
+		return err
+	}
+	var results []people.ImportResult
+	if len(changed) > 0 {
+		if results, err = people.ImportFiles(ctx, j.s.Store, changed, opts); err != nil {
+			return err
+		}
+	}
+	if len(outcomes) > 0 {
+		r, err := people.ImportOutcomes(ctx, j.s.Store, outcomes, opts)
 		if err != nil {
 			return err
 		}
-		if same {
-			c[f.Kind] = "unchanged"
-			continue
-		}
-		changed = append(changed, f)
-	}
-	if len(changed) == 0 {
-		return nil
-	}
-	now := j.opts.Now()
-	results, err := people.ImportFiles(ctx, j.s.Store, changed, people.ImportOptions{Now: now, Today: now})
-	if err != nil {
-		return err
+		results = append(results, r...)
 	}
 	j.res.People = results
 	for _, r := range results {

@@ -15,6 +15,7 @@ import (
 	"github.com/trainimpact/trainimpact/connectors/simulate"
 	"github.com/trainimpact/trainimpact/connectors/simulate/org"
 	"github.com/trainimpact/trainimpact/pipeline/config"
+	"github.com/trainimpact/trainimpact/pipeline/people"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/pipeline/workspace"
 )
@@ -165,5 +166,78 @@ func TestRunRefusesEarly(t *testing.T) {
 	}
 	if _, err := os.Stat(cfg.Warehouse); !os.IsNotExist(err) {
 		t.Errorf("something was published: %v", err)
+	}
+}
+
+// The run imports the assessments and surveys files like the people files: when their content
+// changed since the last import, after validating them first, so that a broken outcome file
+// stops the run with the file's line and changes nothing, not even a changed teams file.
+func TestRunImportsOutcomeFiles(t *testing.T) {
+	ctx := context.Background()
+	cfg, srv, dir := project(t)
+	for name, fn := range map[string]func(f *os.File) error{
+		"assessments.csv": func(f *os.File) error { return srv.Org().WriteAssessmentsCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
+		"surveys.csv":     func(f *os.File) error { return srv.Org().WriteSurveysCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
+	} {
+		f, err := os.Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fn(f); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	cfg.People.Assessments, cfg.People.Surveys = filepath.Join(dir, "assessments.csv"), filepath.Join(dir, "surveys.csv")
+	opts := Options{Now: srv.Now}
+	res, err := Run(ctx, cfg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Stages[0].Counts
+	for _, k := range []string{"assessments", "surveys"} {
+		if n, ok := c[k].(map[string]int); !ok || n["added"] == 0 {
+			t.Errorf("first run: %s counts %v", k, c[k])
+		}
+	}
+	count := func() (n int) {
+		st, err := store.OpenReadOnly(ctx, cfg.WorkPath())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		st.DB().QueryRow(`SELECT (SELECT count(*) FROM assessments) + (SELECT count(*) FROM survey_responses) + (SELECT count(*) FROM team_memberships)`).Scan(&n)
+		return n
+	}
+	before := count()
+
+	// Unchanged files are not imported again.
+	if res, err = Run(ctx, cfg, opts); err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Stages[0].Counts; c["assessments"] != "unchanged" || c["surveys"] != "unchanged" {
+		t.Errorf("second run: %v", c)
+	}
+
+	// A broken surveys file and a changed teams file: the run stops on the survey's line, nothing changes.
+	f, err := os.OpenFile(cfg.People.Surveys, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "not,a,valid,survey,line")
+	f.Close()
+	teams := filepath.Join(dir, "teams.csv")
+	if f, err = os.OpenFile(teams, os.O_APPEND|os.O_WRONLY, 0); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "new.joiner@acme.example,"+firstTeam(t, teams)+",member,2025-12-01,")
+	f.Close()
+	_, err = Run(ctx, cfg, opts)
+	var ve *people.ValidationError
+	if !errors.As(err, &ve) || ve.Kind != people.KindSurveys || len(ve.Problems) == 0 || ve.Problems[0].Line == 0 {
+		t.Fatalf("broken surveys file: %v, want a validation error naming its line", err)
+	}
+	if n := count(); n != before {
+		t.Errorf("a run stopped by a broken outcome file changed the tables: %d rows, %d before", n, before)
 	}
 }
