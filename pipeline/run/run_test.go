@@ -176,8 +176,10 @@ func TestRunImportsOutcomeFiles(t *testing.T) {
 	ctx := context.Background()
 	cfg, srv, dir := project(t)
 	for name, fn := range map[string]func(f *os.File) error{
-		"assessments.csv": func(f *os.File) error { return srv.Org().WriteAssessmentsCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
-		"surveys.csv":     func(f *os.File) error { return srv.Org().WriteSurveysCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
+		"assessments.csv": func(f *os.File) error {
+			return srv.Org().WriteAssessmentsCSV(f, srv.Now(), org.DefaultOutcomeEffects())
+		},
+		"surveys.csv": func(f *os.File) error { return srv.Org().WriteSurveysCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
 	} {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
