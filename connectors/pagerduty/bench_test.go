@@ -46,8 +46,8 @@ func TestMain(m *testing.M) {
 const benchScaleEnv = "PAGERDUTY_BENCH_SCALE"
 
 // benchOrg is Medium at activity ×21.5: about 100,000 incidents visible at its now until the
-// simulator planted DORA linkage (2026-12-07), which leaves out the incidents that land in a
-// deployment's failure window; 51,871 since (BENCHMARKS.md). The benchmark reports the count.
+// simulator's DORA linkage changed how incidents are generated (2026-12-07); 51,871 since (the
+// cause of the drop not traced; BENCHMARKS.md). The benchmark reports the count.
 func benchOrg() *org.Org {
 	scale := 21.5
 	if v, err := strconv.ParseFloat(os.Getenv(benchScaleEnv), 64); err == nil && v > 0 {
