@@ -153,22 +153,27 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, period string
 				return fmt.Errorf("analyze: replace %s of %s: %w", t, res.Period, err)
 			}
 		}
-		rows := make([]models.Row, 0, len(res.Estimates)+len(res.ROI))
-		for _, e := range res.Estimates {
-			rows = append(rows, e)
-		}
-		for _, r := range res.ROI {
-			rows = append(rows, r)
-		}
-		for _, c := range res.ROICosts {
-			rows = append(rows, c)
-		}
-		return w.Insert(ctx, rows)
+		return w.Insert(ctx, res.Rows())
 	})
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// Rows returns what an analysis stores: its estimates, ROI rows and cost lines.
+func (res *Result) Rows() []models.Row {
+	rows := make([]models.Row, 0, len(res.Estimates)+len(res.ROI)+len(res.ROICosts))
+	for _, e := range res.Estimates {
+		rows = append(rows, e)
+	}
+	for _, r := range res.ROI {
+		rows = append(rows, r)
+	}
+	for _, c := range res.ROICosts {
+		rows = append(rows, c)
+	}
+	return rows
 }
 
 // metricOutcome is what one metric's estimators produced.

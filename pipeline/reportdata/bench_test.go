@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trainimpact/trainimpact/models"
 	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/benchdata"
 	"github.com/trainimpact/trainimpact/pipeline/config"
@@ -57,17 +56,7 @@ func BenchmarkReport10M(b *testing.B) {
 		if err != nil {
 			return err
 		}
-		var rows []models.Row
-		for _, e := range res.Estimates {
-			rows = append(rows, e)
-		}
-		for _, r := range res.ROI {
-			rows = append(rows, r)
-		}
-		for _, c := range res.ROICosts {
-			rows = append(rows, c)
-		}
-		return w.Insert(ctx, rows)
+		return w.Insert(ctx, res.Rows())
 	})
 	if err != nil {
 		st.Close()
