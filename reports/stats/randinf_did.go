@@ -267,18 +267,10 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 			if f.periods[t] < g || t == b {
 				continue
 			}
-			nT := len(f.full[gc])
-			sT := fullW[gc]
-			dT := S[gc*T+t] - S[gc*T+b]
-			for _, i := range f.part[gc] {
-				yt, yb := f.y[i*T+t], f.y[i*T+b]
-				if math.IsNaN(yt) || math.IsNaN(yb) {
-					continue
-				}
-				nT++
-				sT += f.w[i]
-				dT += f.w[i] * (yt - yb)
-			}
+			nT, sT, dT := f.partSums(gc, t, b)
+			nT += len(f.full[gc])
+			sT += fullW[gc]
+			dT += S[gc*T+t] - S[gc*T+b]
 			last := max(f.periods[t], f.periods[b])
 			var nC int
 			var sC, dC float64
@@ -286,18 +278,10 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 				if !isCtl(g, gv, last) {
 					continue
 				}
-				nC += len(f.full[c])
-				sC += fullW[c]
-				dC += S[c*T+t] - S[c*T+b]
-				for _, i := range f.part[c] {
-					yt, yb := f.y[i*T+t], f.y[i*T+b]
-					if math.IsNaN(yt) || math.IsNaN(yb) {
-						continue
-					}
-					nC++
-					sC += f.w[i]
-					dC += f.w[i] * (yt - yb)
-				}
+				n, sw, d := f.partSums(c, t, b)
+				nC += len(f.full[c]) + n
+				sC += fullW[c] + sw
+				dC += S[c*T+t] - S[c*T+b] + d
 			}
 			if nT == 0 || nC == 0 || sT == 0 || sC == 0 {
 				continue // an empty cell is skipped (SkipEmptyCells)
@@ -327,13 +311,7 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 		coef[k.c*T+k.t] += a / k.sT
 		coef[k.c*T+k.b] -= a / k.sT
 		konst[k.c] -= a * k.mT / k.sT
-		for _, i := range f.part[k.c] {
-			yt, yb := f.y[i*T+k.t], f.y[i*T+k.b]
-			if math.IsNaN(yt) || math.IsNaN(yb) {
-				continue
-			}
-			f.inf[i] += a * (nf * f.w[i] * (yt - yb - k.mT) / k.sT)
-		}
+		f.partInfluence(k.c, k.t, k.b, a*nf/k.sT, k.mT)
 		last := max(f.periods[k.t], f.periods[k.b])
 		g := f.cohG[k.c]
 		for c, gv := range f.cohG {
@@ -343,13 +321,7 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 			coef[c*T+k.t] -= a / k.sC
 			coef[c*T+k.b] += a / k.sC
 			konst[c] += a * k.mC / k.sC
-			for _, i := range f.part[c] {
-				yt, yb := f.y[i*T+k.t], f.y[i*T+k.b]
-				if math.IsNaN(yt) || math.IsNaN(yb) {
-					continue
-				}
-				f.inf[i] += a * (-nf * f.w[i] * (yt - yb - k.mC) / k.sC)
-			}
+			f.partInfluence(c, k.t, k.b, -a*nf/k.sC, k.mC)
 		}
 	}
 	var th float64
@@ -386,4 +358,34 @@ func (f *didTimingFast) stat(assign []int) (float64, error) {
 		return math.NaN(), fmt.Errorf("stats: simple aggregation: zero standard error: %w", ErrNoVariation)
 	}
 	return est / se, nil
+}
+
+// partSums returns, over the units of cohort c with a missing period that are observed in both
+// periods t and b: their number, their total weight and their weighted total of y_t − y_b.
+func (f *didTimingFast) partSums(c, t, b int) (n int, sw, d float64) {
+	T := f.T
+	for _, i := range f.part[c] {
+		yt, yb := f.y[i*T+t], f.y[i*T+b]
+		if math.IsNaN(yt) || math.IsNaN(yb) {
+			continue
+		}
+		n++
+		sw += f.w[i]
+		d += f.w[i] * (yt - yb)
+	}
+	return n, sw, d
+}
+
+// partInfluence adds scale·w_i·(y_t − y_b − mean) to the influence of every unit of cohort c with
+// a missing period that is observed in both t and b (one cell's term; scale carries the cell's
+// weight in the aggregate, n and its side's 1/Σw, negative for controls).
+func (f *didTimingFast) partInfluence(c, t, b int, scale, mean float64) {
+	T := f.T
+	for _, i := range f.part[c] {
+		yt, yb := f.y[i*T+t], f.y[i*T+b]
+		if math.IsNaN(yt) || math.IsNaN(yb) {
+			continue
+		}
+		f.inf[i] += scale * f.w[i] * (yt - yb - mean)
+	}
 }
