@@ -84,11 +84,19 @@ func Growth(title, xLabel, yLabel string, series []Series) (Chart, error) {
 	}
 	p := newPlot(wrap(title, 64), xLabel, yLabel)
 	p.X.Scale, p.Y.Scale = plot.LogScale{}, plot.LogScale{}
-	p.X.Tick.Marker = plot.TickerFunc(logTicks)
+	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick {
+		ts := logTicks(min, max)
+		for i := range ts {
+			if ts[i].Label != "" {
+				ts[i].Label = compact(ts[i].Value) // 100k, 1M, 10M
+			}
+		}
+		return ts
+	})
 	p.Y.Tick.Marker = plot.TickerFunc(logTicks)
-	// Room around the points, by a factor on each log axis.
+	// Room around the points, by a factor on each log axis; below them for the legend.
 	p.X.Min, p.X.Max = xmin/1.5, xmax*1.5
-	p.Y.Min, p.Y.Max = ymin/2, ymax*2
+	p.Y.Min, p.Y.Max = ymin/300, ymax*2
 	grid := plotter.NewGrid()
 	grid.Horizontal.Color, grid.Vertical.Color = colGrid, colGrid
 	p.Add(grid)
@@ -118,8 +126,10 @@ func Growth(title, xLabel, yLabel string, series []Series) (Chart, error) {
 		p.Add(ln, pts)
 		p.Legend.Add(l.label, ln, pts)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(4)
+	// The legend in the lower right corner, below the points (the y axis reaches far below them).
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), vg.Points(6)
+	p.Legend.Padding = vg.Points(2)
 	f := newFigure(p, 4*vg.Inch, title, strings.Join(alt, " "))
 	return f.svg()
 }
