@@ -97,9 +97,10 @@ func newROIParts(p *metrics.Panel, panel *intPanel, res *DiDResult, alpha float6
 	return r
 }
 
-// periodIndex numbers t's period as the period_index macro (queries/views/02_period_index.sql):
-// months since 1970-01, quarters since 1970-Q1, or weeks since Monday 1969-12-29, of t's UTC date.
-func periodIndex(t time.Time, kind string) int {
+// PeriodIndex numbers t's period as the period_index macro (queries/views/02_period_index.sql):
+// months since 1970-01, quarters since 1970-Q1, or weeks since Monday 1969-12-29, of t's UTC date
+// (consecutive integers; weeks before that Monday are negative, floored).
+func PeriodIndex(t time.Time, kind string) int {
 	t = t.UTC()
 	switch kind {
 	case "quarter":
@@ -135,7 +136,7 @@ func (r *roiParts) annualVolume(cutoff time.Time, kind string) float64 {
 	if r == nil || len(r.group) == 0 {
 		return math.NaN()
 	}
-	last := periodIndex(cutoff.Add(-time.Microsecond), kind)
+	last := PeriodIndex(cutoff.Add(-time.Microsecond), kind)
 	var v float64
 	for u, g := range r.group {
 		if p := last - g + 1; p > 0 {

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 )
 
 // ErrBadRollout reports a proposed rollout that cannot be read or makes no sense (a bad line of a
@@ -231,22 +233,6 @@ func (d Design) Scaled(total int) Design {
 	return out
 }
 
-// PeriodIndex is the analysis period containing t as a consecutive integer, as the warehouse's
-// period_index macro numbers them (queries/views/02_period_index.sql): months since 1970-01,
-// quarters since 1970-Q1, or ISO weeks since Monday 1969-12-29.
-func PeriodIndex(t time.Time, kind string) int {
-	t = t.UTC()
-	switch kind {
-	case "quarter":
-		return (t.Year()-1970)*4 + (int(t.Month())-1)/3
-	case "week":
-		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-		days := int(d.Sub(time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-		return floorDiv(days, 7)
-	}
-	return (t.Year()-1970)*12 + int(t.Month()) - 1
-}
-
 // PeriodStart is the first instant (UTC) of period i of kind.
 func PeriodStart(i int, kind string) time.Time {
 	switch kind {
@@ -272,6 +258,6 @@ func floorDiv(a, b int) int {
 type timing struct{ treated, g int }
 
 func cohortTiming(c Cohort, kind string, washoutDays int) timing {
-	return timing{treated: PeriodIndex(c.Start, kind),
-		g: PeriodIndex(c.Start.AddDate(0, 0, washoutDays-1), kind) + 1}
+	return timing{treated: analyze.PeriodIndex(c.Start, kind),
+		g: analyze.PeriodIndex(c.Start.AddDate(0, 0, washoutDays-1), kind) + 1}
 }

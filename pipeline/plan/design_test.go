@@ -9,12 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trainimpact/trainimpact/pipeline/analyze"
 	"github.com/trainimpact/trainimpact/pipeline/config"
 	"github.com/trainimpact/trainimpact/pipeline/store"
 	"github.com/trainimpact/trainimpact/queries"
 )
 
-// TestPeriodIndexMatchesTheMacro: PeriodIndex gives the warehouse's period_index macro's numbers
+// TestPeriodIndexMatchesTheMacro: analyze.PeriodIndex (which plan lays rollouts with) gives the warehouse's period_index macro's numbers
 // for months, quarters and weeks (dates around year ends and leap days, from 1969-12-29 on: the
 // macro truncates negative weeks towards zero), and
 // PeriodStart is the first day of that period.
@@ -41,12 +42,12 @@ func TestPeriodIndexMatchesTheMacro(t *testing.T) {
 			if err := st.DB().QueryRow("SELECT period_index(CAST(? AS DATE), ?)", d.Format("2006-01-02"), kind).Scan(&want); err != nil {
 				t.Fatal(err)
 			}
-			got := PeriodIndex(d, kind)
+			got := analyze.PeriodIndex(d, kind)
 			if got != want {
 				t.Errorf("%s of %s: %d, the macro says %d", kind, d.Format("2006-01-02"), got, want)
 			}
 			s := PeriodStart(got, kind)
-			if PeriodIndex(s, kind) != got || s.After(d) || PeriodIndex(s.AddDate(0, 0, -1), kind) != got-1 {
+			if analyze.PeriodIndex(s, kind) != got || s.After(d) || analyze.PeriodIndex(s.AddDate(0, 0, -1), kind) != got-1 {
 				t.Errorf("%s %d starts %s", kind, got, s)
 			}
 		}
@@ -109,14 +110,14 @@ func TestDesignHelpers(t *testing.T) {
 		{time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), 0, time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)},
 	} {
 		tm := cohortTiming(Cohort{Start: c.start}, "month", c.washout)
-		if tm.treated != PeriodIndex(c.tp, "month") || tm.g != PeriodIndex(c.first, "month") {
+		if tm.treated != analyze.PeriodIndex(c.tp, "month") || tm.g != analyze.PeriodIndex(c.first, "month") {
 			t.Errorf("%s, washout %d: treated %s, first %s", c.start.Format("2006-01"), c.washout,
 				PeriodStart(tm.treated, "month").Format("2006-01"), PeriodStart(tm.g, "month").Format("2006-01"))
 		}
 	}
 	// layout: the window of 4 quarters after April 2027 ends where a history of periods
 	// [first, first+24) ends; the design needs 2 + 13 periods of it, a 12-period history is short.
-	first := PeriodIndex(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "month")
+	first := analyze.PeriodIndex(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "month")
 	one := Design{Cohorts: []Cohort{{Start: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), Teams: 3}}, Quarters: 4}
 	r, err := layout(one, "month", a, first, first+24)
 	if err != nil || r.Offsets[0] != 24-12 || r.Washout[0] != 1 {

@@ -281,7 +281,7 @@ func Run(ctx context.Context, db *sql.DB, o RunOptions) (*Plan, error) {
 	}
 
 	// History end: complete periods before the cut-off, and before the proposed first completion.
-	hEnd := PeriodIndex(p.Cutoff, kind)
+	hEnd := analyze.PeriodIndex(p.Cutoff, kind)
 	start := math.MaxInt
 	for _, c := range o.Design.Cohorts {
 		start = min(start, cohortTiming(c, kind, a.WashoutDays).treated)
@@ -486,7 +486,7 @@ func layout(d Design, kind string, a config.Analysis, first, hEnd int) (Rollout,
 		tm[k] = cohortTiming(c, kind, a.WashoutDays)
 		g0, t0 = min(g0, tm[k].g), min(t0, tm[k].treated)
 	}
-	end := PeriodIndex(PeriodStart(g0, kind).AddDate(0, 3*d.Quarters, 0), kind)
+	end := analyze.PeriodIndex(PeriodStart(g0, kind).AddDate(0, 3*d.Quarters, 0), kind)
 	shift := end - hEnd
 	for k, c := range d.Cohorts {
 		r.Cohorts = append(r.Cohorts, c.Teams)

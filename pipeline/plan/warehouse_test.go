@@ -247,7 +247,7 @@ func TestRunHistoryLeavesOutTraining(t *testing.T) {
 	if !p.HistoryEnd.Equal(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)) || !p.HistoryStart.Equal(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("history %s to %s", p.HistoryStart, p.HistoryEnd)
 	}
-	trainedP := PeriodIndex(orgTrainedAt, "month")
+	trainedP := analyze.PeriodIndex(orgTrainedAt, "month")
 	trained := map[string]bool{}
 	for i := range orgTrained {
 		trained[fmt.Sprintf("files:team:t%02d", i)] = true
@@ -269,7 +269,7 @@ func TestRunHistoryLeavesOutTraining(t *testing.T) {
 				pre++
 			}
 		}
-		if pre != orgTrained*(trainedP-PeriodIndex(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "month")) {
+		if pre != orgTrained*(trainedP-analyze.PeriodIndex(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), "month")) {
 			t.Errorf("%s: %d pre-training cells of trained teams kept", name, pre)
 		}
 		for _, u := range mp.pool {
@@ -298,7 +298,7 @@ func TestRunHistoryLeavesOutTraining(t *testing.T) {
 	if !early.Started || !early.HistoryEnd.Equal(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("start 2025-07: started %v, history end %s", early.Started, early.HistoryEnd)
 	}
-	if mp := metricPlan(t, early, "ticket_reopened"); slices.Max(mp.history.Time) >= PeriodIndex(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), "month") {
+	if mp := metricPlan(t, early, "ticket_reopened"); slices.Max(mp.history.Time) >= analyze.PeriodIndex(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC), "month") {
 		t.Errorf("history reaches past the proposed start")
 	}
 }
