@@ -37,26 +37,27 @@ var funcs = template.FuncMap{
 // textParagraphs wraps the paragraphs for a terminal, a blank line between them; list items
 // ("- …") follow each other without one.
 func textParagraphs(ps []string) string {
-	var b strings.Builder
-	for i, p := range ps {
-		item := strings.HasPrefix(p, "- ")
-		if i > 0 {
-			b.WriteString("\n")
-			if !item {
-				b.WriteString("\n")
-			}
-		}
+	return joinParagraphs(ps, func(p string, item bool) string {
 		if item {
-			b.WriteString(wrapText(p, 96, "  "))
-		} else {
-			b.WriteString(wrapText(p, 96, ""))
+			return wrapText(p, 96, "  ")
 		}
-	}
-	return b.String()
+		return wrapText(p, 96, "")
+	})
 }
 
 // mdParagraphs writes the paragraphs as Markdown, escaped; list items stay one list.
 func mdParagraphs(ps []string) string {
+	return joinParagraphs(ps, func(p string, item bool) string {
+		if item {
+			return "- " + mdEscape(strings.TrimPrefix(p, "- "))
+		}
+		return mdEscape(p)
+	})
+}
+
+// joinParagraphs writes each paragraph as render gives it, a blank line between paragraphs and a
+// line break between consecutive list items ("- …").
+func joinParagraphs(ps []string, render func(p string, item bool) string) string {
 	var b strings.Builder
 	for i, p := range ps {
 		item := strings.HasPrefix(p, "- ")
@@ -66,11 +67,7 @@ func mdParagraphs(ps []string) string {
 				b.WriteString("\n")
 			}
 		}
-		if item {
-			b.WriteString("- " + mdEscape(strings.TrimPrefix(p, "- ")))
-		} else {
-			b.WriteString(mdEscape(p))
-		}
+		b.WriteString(render(p, item))
 	}
 	return b.String()
 }
