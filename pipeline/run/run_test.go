@@ -35,10 +35,23 @@ func project(t *testing.T) (*config.Config, *simulate.Server, string) {
 	if err := os.WriteFile(filepath.Join(dir, "trainimpact.yaml"), []byte(y), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for name, fn := range map[string]func(f *os.File) error{
+	writeFiles(t, dir, map[string]func(f *os.File) error{
 		"teams.csv":   func(f *os.File) error { return o.WriteTeamsCSV(f, srv.Now()) },
 		"cohorts.csv": func(f *os.File) error { return o.WriteCohortsCSV(f, srv.Now()) },
-	} {
+	})
+	cfg, err := config.Load(filepath.Join(dir, "trainimpact.yaml"), func(k string) (string, bool) {
+		return simulate.DefaultPagerDutyToken, k == "PD"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, srv, dir
+}
+
+// writeFiles writes each named file into dir with its function.
+func writeFiles(t *testing.T, dir string, files map[string]func(f *os.File) error) {
+	t.Helper()
+	for name, fn := range files {
 		f, err := os.Create(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -48,13 +61,6 @@ func project(t *testing.T) (*config.Config, *simulate.Server, string) {
 		}
 		f.Close()
 	}
-	cfg, err := config.Load(filepath.Join(dir, "trainimpact.yaml"), func(k string) (string, bool) {
-		return simulate.DefaultPagerDutyToken, k == "PD"
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg, srv, dir
 }
 
 func hashOf(t *testing.T, path string) [32]byte {
@@ -175,21 +181,12 @@ func TestRunRefusesEarly(t *testing.T) {
 func TestRunImportsOutcomeFiles(t *testing.T) {
 	ctx := context.Background()
 	cfg, srv, dir := project(t)
-	for name, fn := range map[string]func(f *os.File) error{
+	writeFiles(t, dir, map[string]func(f *os.File) error{
 		"assessments.csv": func(f *os.File) error {
 			return srv.Org().WriteAssessmentsCSV(f, srv.Now(), org.DefaultOutcomeEffects())
 		},
 		"surveys.csv": func(f *os.File) error { return srv.Org().WriteSurveysCSV(f, srv.Now(), org.DefaultOutcomeEffects()) },
-	} {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := fn(f); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-	}
+	})
 	cfg.People.Assessments, cfg.People.Surveys = filepath.Join(dir, "assessments.csv"), filepath.Join(dir, "surveys.csv")
 	opts := Options{Now: srv.Now}
 	res, err := Run(ctx, cfg, opts)
