@@ -105,7 +105,7 @@ type Analysis struct {
 	// MemoryLimit is a soft ceiling on the analysis' memory, in bytes with a unit ("1GB", "512MB";
 	// "" = none): DuckDB's buffer manager gets 40% of it (memory_limit, spilling to temporary
 	// files beyond it) and the Go heap 45% (its soft limit, GOMEMLIMIT), the rest is headroom for
-	// the process itself. Worth setting where a container's memory is capped; it costs some speed.
+	// the process itself. Worth setting where a container's memory is capped; it may cost some speed.
 	MemoryLimit string `yaml:"memory_limit"`
 }
 
