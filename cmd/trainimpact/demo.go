@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -121,12 +122,17 @@ func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) e
 	fmt.Fprintf(out, "\nEffect of the training, %s — difference-in-differences vs the naive before/after:\n\n", res.Period)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tDiD effect\t95% interval\tq\tnaive before/after\tplanted\tunits (treated/control)")
-	anyCut := false
+	anyCut, anyImputed := false, false
 	for _, fd := range res.Findings {
 		d := fd.DiD
 		ci, cut := interval(d)
 		anyCut = anyCut || cut
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", fd.Metric, pct(d.RelativeChange), ci, num(d.QValue),
+		est := pct(d.RelativeChange)
+		if slices.Contains(d.Flags, analyze.FlagImputation) {
+			est += "*"
+			anyImputed = true
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\n", fd.Metric, est, ci, num(d.QValue),
 			pct(fd.Naive.RelativeChange), pct(fd.Planted), d.NTreatedUnits, d.NControlUnits)
 	}
 	tw.Flush()
@@ -134,6 +140,10 @@ func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) e
 	fmt.Fprintln(out, "satisfied ratings or score). The naive before/after also contains the organisation-wide trend;")
 	fmt.Fprintln(out, "difference-in-differences removes it by comparing with teams not (yet) trained. \"—\" in the planted")
 	fmt.Fprintln(out, "column: the simulator plants nothing there; in the estimate: not estimated (see the report).")
+	if anyImputed {
+		fmt.Fprintln(out, "* Too few events per team and month for month-by-month comparisons: estimated by the imputation")
+		fmt.Fprintln(out, "  method (each trained team against what its untrained months and the other teams predict).")
+	}
 	if anyCut {
 		fmt.Fprintln(out, "An interval of a share or rate stops at -100% (none left) or at a share of 100%: the estimate's")
 		fmt.Fprintln(out, "interval reaches past what is possible (ci_low and ci_high in the estimates table keep it whole).")

@@ -51,6 +51,9 @@ const (
 	FlagNotCausal         = "not_causal"
 	FlagCensoringExcluded = "censoring_excluded_periods"
 	FlagNotEstimable      = "not_estimable"
+	// FlagImputation marks a DiD row estimated by the imputation estimator because its cells were
+	// too thin for Callaway & Sant'Anna's (see imputed): no event study, no pre-trend test.
+	FlagImputation = "imputation"
 	// FlagSuppressed marks a row resting on fewer than analysis.min_cell treated people (a
 	// person-level row, or every row of a metric whose treated teams' events come from fewer
 	// people): its numbers are left empty so that no one's own change can be read from it.
@@ -586,6 +589,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	var nPre, nPost int64
 	washout := 0 // most periods any unit spends in washout
 	var treatedPeriod []int
+	var weights []float64 // events behind each cell's outcome (the imputation estimator's weights)
 	if p != nil && len(p.Cells) > 0 {
 		n := len(p.Cells)
 		panel = intPanel{unit: make([]int, 0, n), time: make([]int, 0, n), group: make([]int, 0, n), y: make([]float64, 0, n),
@@ -618,6 +622,7 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 			}
 			panel.add(cell.Unit, cell.Period, cell.Group, y)
 			treatedPeriod = append(treatedPeriod, cell.TreatedPeriod)
+			weights = append(weights, float64(n))
 			if cell.Group > 0 {
 				if cell.Period < cell.Group {
 					nPre += n
@@ -648,6 +653,11 @@ func didRows(m queries.Metric, p *metrics.Panel, a config.Analysis, outcome stri
 	res, err := estimateDiD(&panel, DiDOptions{NotYetTreated: a.Control != "never_treated", Anticipation: a.Anticipation + washout,
 		Bootstrap: boot, Alpha: a.Alpha, Seed: a.Seed, Stream: m.Name})
 	if err == nil && thinCells(res) { // sparse.go
+		// Thin cells: the imputation estimator uses every untreated cell of a unit at once.
+		if imputed(&head, &panel, weights, a, a.Anticipation+washout, m.Name, flags, postSum, postW, boot) { // imputation.go
+			out.rows = append(out.rows, head)
+			return out
+		}
 		err = errThinCells
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"slices"
 
 	"github.com/trainimpact/trainimpact/pipeline/metrics"
 	"github.com/trainimpact/trainimpact/queries"
@@ -19,8 +20,8 @@ func (pool *metricPool) inference(out metricOutcome, m queries.Metric, p *metric
 	}
 	outcome := outcomeOf(m)
 	head := &out.rows[out.headline]
-	if head.Method != MethodDiD || head.Outcome != outcome {
-		return out
+	if head.Method != MethodDiD || head.Outcome != outcome || slices.Contains(head.Flags, FlagImputation) {
+		return out // no group-time cells to permute or bend (imputation.go)
 	}
 	panel, washout := headlinePanel(p, outcome, pool.a.MaxCensored)
 	setRandomization(head, panel, pool.a, washout, m, outcome)

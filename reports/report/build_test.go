@@ -165,3 +165,27 @@ func TestForestLeavesOutRunawayIntervals(t *testing.T) {
 		t.Error("the measure left out of the forest plot is not named in a caveat")
 	}
 }
+
+// An imputation row (thin cells) gets its own caveat naming the method and what it lacks, and is
+// not also listed among the metrics whose pre-trends could not be tested.
+func TestImputationCaveat(t *testing.T) {
+	nan := math.NaN()
+	f := Finding{Title: "Failed deployment recovery time", Verdict: NoDetectableChange, Breakdown: nan, RIPValue: nan,
+		Headline: Effect{Flags: []string{"imputation"}}}
+	r := &Report{Findings: []Finding{f, {Title: "Other", Verdict: NoDetectableChange, Breakdown: nan, RIPValue: nan}}}
+	var imp, untestable string
+	for _, c := range caveats(Input{Alpha: 0.05, MinCell: 5}, r) {
+		switch c.Kind {
+		case "imputation":
+			imp = c.Text
+		case "pretrend_untestable":
+			untestable = c.Text
+		}
+	}
+	if !strings.Contains(imp, "Failed deployment recovery time") || !strings.Contains(imp, "Borusyak") || strings.Contains(imp, "Other") {
+		t.Errorf("imputation caveat %q", imp)
+	}
+	if strings.Contains(untestable, "Failed deployment") || !strings.Contains(untestable, "Other") {
+		t.Errorf("pre-trend caveat %q", untestable)
+	}
+}

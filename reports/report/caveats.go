@@ -31,8 +31,11 @@ func caveats(in Input, r *Report) []Caveat {
 	}, func(ts []string) string {
 		return fmt.Sprintf("Before the training, trained and comparison units already moved differently for: %s. The difference-in-differences estimate of these may be biased; read them with care.", list(ts))
 	})
+	group("imputation", func(f Finding) bool { return hasFlag(f.Headline.Flags, "imputation") && f.Verdict != Suppressed }, func(ts []string) string {
+		return fmt.Sprintf("Too few events per team and month to compare trained teams month by month for: %s. Each is estimated by comparing every month of a trained team after training with what its own months before training and the other teams' same months predict (the imputation method of Borusyak, Jaravel & Spiess); there is no month-by-month chart and the pre-training trends were not tested.", list(ts))
+	})
 	group("pretrend_untestable", func(f Finding) bool {
-		if hasFlag(f.Headline.Flags, "pretrend_failed") || f.Verdict == Suppressed || f.Verdict == NotEstimable {
+		if hasFlag(f.Headline.Flags, "pretrend_failed") || hasFlag(f.Headline.Flags, "imputation") || f.Verdict == Suppressed || f.Verdict == NotEstimable {
 			return false
 		}
 		if f.Pretrend != nil {
