@@ -98,12 +98,15 @@ func (p *intPanel) compactGroup(g int) int {
 // estimated (not_estimable, with this reason in pretrend_note).
 
 // errThinCells is the reason a DiD on thin cells is not estimated.
-var errThinCells = errors.New("most group-time cells rest on a single treated unit observed in both periods (too few events per unit and period)")
+var errThinCells = errors.New("half or more of the group-time cells rest on a single treated or comparison unit observed in both periods (too few events per unit and period)")
 
-// thinCells reports whether more than half of the simple aggregation's weight (cohort size × post
-// cells, as smallCohorts) rests on post-treatment cells with fewer than two treated units observed,
-// counting only cohorts of two units or more: a cohort of one is small_cohort's concern, not
-// sparseness.
+// thinCells reports whether half or more of the simple aggregation's weight (cohort size × post
+// cells, as smallCohorts) rests on post-treatment cells with fewer than two treated or fewer than
+// two comparison units observed (either side's spread is then unknown), counting only cohorts of
+// two units or more: a cohort of one is small_cohort's concern, not sparseness. (Demo seed 3 had
+// two estimable post-treatment cells of failed_deployment_recovery_hours, one with one treated
+// team and one with one comparison team; the DiD on them came out at −70% [−80%, −55%] against
+// the −20% planted.)
 func thinCells(res *DiDResult) bool {
 	var thin, all float64
 	for _, c := range res.GT.Cells {
@@ -112,9 +115,9 @@ func thinCells(res *DiDResult) bool {
 			continue
 		}
 		all += float64(n)
-		if c.NTreated < 2 {
+		if c.NTreated < 2 || c.NControl < 2 {
 			thin += float64(n)
 		}
 	}
-	return all > 0 && thin > all/2
+	return all > 0 && thin >= all/2
 }

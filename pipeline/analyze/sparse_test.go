@@ -105,8 +105,9 @@ func TestCompactPeriodsDense(t *testing.T) {
 
 // thinPanel: a cohort of three units first treated in period 5 of which only unit 0 has events in
 // the base period (4) and after; units 1 and 2 only early on. Three never-treated units have a cell
-// in every period.
-func thinPanel(dense bool) *intPanel {
+// in every period. With thinControls instead the cohort is observed throughout and only one of the
+// never-treated units (3) after period 2.
+func thinPanel(dense, thinControls bool) *intPanel {
 	p := &intPanel{units: 6}
 	for u := range 6 {
 		g := 0
@@ -115,9 +116,12 @@ func thinPanel(dense bool) *intPanel {
 		}
 		for t := 1; t <= 7; t++ {
 			if u == 1 || u == 2 {
-				if !dense && t > 2 {
+				if !dense && !thinControls && t > 2 {
 					continue
 				}
+			}
+			if (u == 4 || u == 5) && thinControls && t > 2 {
+				continue
 			}
 			p.add(u, t, g, float64(u+t%3))
 		}
@@ -125,15 +129,15 @@ func thinPanel(dense bool) *intPanel {
 	return p
 }
 
-// A DiD whose post-treatment cells rest on one treated unit of a larger cohort is thin (not
-// estimated); the same cohort observed throughout is not, and neither is a cohort of one unit
-// (small_cohort's case).
+// A DiD whose post-treatment cells rest on one treated unit of a larger cohort, or on one
+// comparison unit, is thin (estimated by imputation); the same cohort and comparison units observed
+// throughout are not, and neither is a cohort of one unit (small_cohort's case).
 func TestThinCells(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		p    *intPanel
 		want bool
-	}{{"sparse", thinPanel(false), true}, {"dense", thinPanel(true), false}} {
+	}{{"sparse", thinPanel(false, false), true}, {"thin comparison", thinPanel(true, true), true}, {"dense", thinPanel(true, false), false}} {
 		res, err := estimateDiD(c.p, DiDOptions{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
