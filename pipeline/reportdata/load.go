@@ -247,6 +247,10 @@ func readEstimates(ctx context.Context, db *sql.DB, q, period string) ([]report.
 			PValue: r.f("p_value"), QValue: r.f("q_value"), NTreated: int(r.i("n_treated_units")), NControl: int(r.i("n_control_units")),
 			NEventsPre: r.i("n_events_pre"), NEventsPost: r.i("n_events_post"), MDE: r.f("mde"), Flags: r.strs("flags"),
 			Population: r.s("population")}
+		if h, ok := r["headline"].(bool); ok {
+			e.Headline = &h
+		}
+		e.Outcome = r.s("outcome")
 		if _, ok := r["pretrend_p"]; ok && (!math.IsNaN(r.f("pretrend_stat")) || r.s("pretrend_note") != "") {
 			e.Pretrend = &report.Pretrend{Stat: r.f("pretrend_stat"), DF1: r.f("pretrend_df1"), DF2: r.f("pretrend_df2"),
 				P: r.f("pretrend_p"), Note: r.s("pretrend_note")}

@@ -33,6 +33,12 @@ type EstimateRow struct {
 	// RelLowCol and RelHighCol are the warehouse's relative bounds (NaN when it has none).
 	RelLowCol, RelHighCol float64
 	Pretrend              *Pretrend
+	// Headline is the warehouse's headline column (nil when it has none): the one row per metric of
+	// the configured population and the metric's catalog outcome. A duration metric has a second
+	// DiD simple row of the same population (the resolved-only sensitivity outcome).
+	Headline *bool
+	// Outcome is the DiD cell outcome of the row ("" when the warehouse does not say).
+	Outcome string
 	// RIPValue is the Fisher permutation p-value of the timing and Breakdown the breakdown value
 	// M̄ of the relative-magnitudes sensitivity (headline rows; NaN when the warehouse has none;
 	// +Inf when the interval excludes zero at every M̄ searched).
@@ -127,7 +133,8 @@ func Build(in Input) *Report {
 				f.Headline, found = withRelative(e), true
 				f.Pretrend = e.Pretrend
 				f.RIPValue, f.Breakdown = e.RIPValue, e.Breakdown
-			case e.Method == methodDiD && e.Aggregation == aggSimple && e.Population == popITT:
+			case e.Method == methodDiD && e.Aggregation == aggSimple && e.RelPeriod == nil && e.Population == popITT && !isHeadline(e) &&
+				sameOutcome(e, rows):
 				itt := withRelative(e)
 				f.ITT = &itt
 			case e.Method == methodBeforeAfter && e.Aggregation == aggOverall:
@@ -163,10 +170,25 @@ func Build(in Input) *Report {
 	return r
 }
 
-// isHeadline reports whether a row is a metric's headline: DiD, simple aggregation, per protocol
-// (or a warehouse that does not say).
+// isHeadline reports whether a row is a metric's headline: the warehouse's headline column when it
+// has one; otherwise DiD, simple aggregation, per protocol (or a warehouse that does not say).
 func isHeadline(e EstimateRow) bool {
+	if e.Headline != nil {
+		return *e.Headline
+	}
 	return e.Method == methodDiD && e.Aggregation == aggSimple && e.RelPeriod == nil && e.Population != popITT
+}
+
+// sameOutcome reports whether e has the cell outcome of its metric's headline row among rows (true
+// when the warehouse records no outcome): the other population's row to set beside the headline is
+// the one on the same outcome, not a sensitivity row.
+func sameOutcome(e EstimateRow, rows []EstimateRow) bool {
+	for _, h := range rows {
+		if isHeadline(h) {
+			return h.Outcome == "" || e.Outcome == "" || h.Outcome == e.Outcome
+		}
+	}
+	return true
 }
 
 // withRelative fills the effect's relative interval: the warehouse's relative bounds when it has

@@ -189,3 +189,36 @@ func TestImputationCaveat(t *testing.T) {
 		t.Errorf("pre-trend caveat %q", untestable)
 	}
 }
+
+// A duration metric has two DiD simple rows per population (the catalog outcome and the
+// resolved-only sensitivity outcome): the finding is the row the warehouse marks headline, and the
+// intention-to-treat row beside it is the one on the same outcome, whatever the rows' order.
+func TestHeadlineFollowsWarehouseMark(t *testing.T) {
+	nan := math.NaN()
+	yes, no := true, false
+	row := func(pop, outcome string, head *bool, est float64) EstimateRow {
+		return EstimateRow{Metric: "incident_resolve_hours", RelLowCol: nan, RelHighCol: nan, Headline: head, Outcome: outcome,
+			RIPValue: nan, Breakdown: nan,
+			Effect: Effect{Method: "did", Aggregation: "simple", Scale: "log", Estimate: est, CILow: est - 0.1, CIHigh: est + 0.1,
+				Relative: math.Expm1(est), QValue: 0.5, PValue: 0.5, NTreated: 20, NControl: 15, Population: pop}}
+	}
+	in := Input{Title: "T", Period: "2026-Q3", Alpha: 0.05, MinCell: 5, Unit: "team", Control: "not_yet_treated",
+		Metrics: []MetricInfo{{Name: "incident_resolve_hours", Title: "Time to resolve an incident", Kind: "duration", Better: "lower", Unit: "hours"}},
+		Estimates: []EstimateRow{
+			row("per_protocol", "restricted_mean_log", &yes, -0.2),
+			row("intention_to_treat", "restricted_mean_log", &no, -0.15),
+			row("per_protocol", "resolved_mean_log", &no, 0.3),
+			row("intention_to_treat", "resolved_mean_log", &no, 0.25),
+		}}
+	r := Build(in)
+	if len(r.Findings) != 1 {
+		t.Fatalf("%d findings", len(r.Findings))
+	}
+	f := r.Findings[0]
+	if f.Headline.Estimate != -0.2 {
+		t.Errorf("headline estimate %v, want the marked row's -0.2", f.Headline.Estimate)
+	}
+	if f.ITT == nil || f.ITT.Estimate != -0.15 {
+		t.Errorf("ITT %+v, want the restricted outcome's -0.15", f.ITT)
+	}
+}
