@@ -3,6 +3,7 @@ package reportdata
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -691,5 +692,55 @@ func TestReportPDFLetterAlone(t *testing.T) {
 	entries, _ := os.ReadDir(out)
 	if len(entries) != 1 {
 		t.Errorf("the folder holds %d entries, want report.pdf alone", len(entries))
+	}
+}
+
+// Every finding of the report is the metric's headline row in the warehouse (v_headline): the
+// duration metrics also carry a resolved-only DiD row of the same population, which the report
+// once showed instead.
+func TestReportFindingsAreHeadlines(t *testing.T) {
+	f := getFixture(t)
+	ctx := context.Background()
+	st, err := store.OpenReadOnly(ctx, f.cfg.Warehouse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.DB().QueryContext(ctx, `SELECT metric, estimate FROM estimates WHERE period = ? AND headline`, f.res.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	want := map[string]sql.NullFloat64{}
+	for rows.Next() {
+		var m string
+		var v sql.NullFloat64
+		if err := rows.Scan(&m, &v); err != nil {
+			t.Fatal(err)
+		}
+		want[m] = v
+	}
+	var durations int
+	for _, x := range f.doc.Findings {
+		w, ok := want[x.Metric]
+		if !ok {
+			t.Errorf("%s: no headline row in the warehouse", x.Metric)
+			continue
+		}
+		if x.Estimate == nil || !w.Valid {
+			if (x.Estimate == nil) != (!w.Valid || math.IsNaN(w.Float64)) {
+				t.Errorf("%s: report estimate %v, warehouse %v", x.Metric, x.Estimate, w)
+			}
+			continue
+		}
+		if *x.Estimate != w.Float64 {
+			t.Errorf("%s: report estimate %v, headline row %v", x.Metric, *x.Estimate, w.Float64)
+		}
+		if x.Scale == "log" {
+			durations++
+		}
+	}
+	if durations == 0 {
+		t.Error("no duration metric with an estimate to compare")
 	}
 }
