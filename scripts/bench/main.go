@@ -66,7 +66,7 @@ type figure struct {
 var runs = []run{
 	{ID: "pagerduty", Pkg: "connectors/pagerduty", Bench: "^BenchmarkSync100kDuckDB$", Timeout: 60 * time.Minute,
 		Env:  map[string][]string{"quick": {"PAGERDUTY_BENCH_SCALE=1"}},
-		Note: map[string]string{"full": "Medium org, seed 3, activity ×21.5 (incidents: see the row)", "quick": "Medium org, seed 3, activity ×1"}},
+		Note: map[string]string{"full": "Medium org, seed 3, incidents ×27 (count: see the row)", "quick": "Medium org, seed 3, incidents ×1"}},
 	{ID: "github", Pkg: "connectors/github", Bench: "^BenchmarkFullSync$", Timeout: 30 * time.Minute,
 		Note: map[string]string{"full": "Small org, seed 11, 1,435 PRs", "quick": "Small org, seed 11, 1,435 PRs"}},
 	{ID: "store", Pkg: "pipeline/store", Bench: "^BenchmarkStoreVsCopy$", Timeout: 30 * time.Minute,
