@@ -19,6 +19,7 @@ import (
 	"github.com/trainimpact/trainimpact/pipeline/demo"
 	"github.com/trainimpact/trainimpact/pipeline/reportdata"
 	"github.com/trainimpact/trainimpact/reports/render/pdf"
+	"github.com/trainimpact/trainimpact/reports/roi"
 )
 
 // DemoOptions are the flags of `trainimpact demo`.
@@ -122,12 +123,16 @@ func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) e
 	fmt.Fprintf(out, "\nEffect of the training, %s — difference-in-differences vs the naive before/after:\n\n", res.Period)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "metric\tDiD effect\t95% interval\tq\tnaive before/after\tplanted\tunits (treated/control)")
-	anyCut, anyImputed := false, false
+	anyCut, anyImputed, anyPoints := false, false, false
 	for _, fd := range res.Findings {
 		d := fd.DiD
 		ci, cut := interval(d)
 		anyCut = anyCut || cut
 		est := pct(d.RelativeChange)
+		if pp, ppCI, ok := points(d); ok && math.IsNaN(d.RelativeChange) {
+			est, ci = pp, ppCI
+			anyPoints = true
+		}
 		if slices.Contains(d.Flags, analyze.FlagImputation) {
 			est += "*"
 			anyImputed = true
@@ -140,6 +145,10 @@ func printDemo(f *Factory, res *demo.Result, r *reportdata.Paths, note string) e
 	fmt.Fprintln(out, "satisfied ratings or score). The naive before/after also contains the organisation-wide trend;")
 	fmt.Fprintln(out, "difference-in-differences removes it by comparing with teams not (yet) trained. \"—\" in the planted")
 	fmt.Fprintln(out, "column: the simulator plants nothing there; in the estimate: not estimated (see the report).")
+	if anyPoints {
+		fmt.Fprintln(out, "pp: percentage points, for a share whose level without the training could not be estimated")
+		fmt.Fprintln(out, "  (no relative change without it).")
+	}
 	if anyImputed {
 		fmt.Fprintln(out, "* Too few events per team and month for month-by-month comparisons: estimated by the imputation")
 		fmt.Fprintln(out, "  method (each trained team against what its untrained months and the other teams predict).")
@@ -183,6 +192,16 @@ func num(x float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.3f", x)
+}
+
+// points prints a share's effect and interval in percentage points (the absolute reading the report
+// also falls back to); ok is false for other scales or without an estimate.
+func points(e models.Estimate) (est, ci string, ok bool) {
+	if e.Scale != roi.ScaleShare || math.IsNaN(e.Estimate) || math.IsNaN(e.CILow) || math.IsNaN(e.CIHigh) {
+		return "", "", false
+	}
+	f := func(x float64) string { return fmt.Sprintf("%+.1f pp", 100*x) }
+	return f(e.Estimate), fmt.Sprintf("[%s, %s]", f(e.CILow), f(e.CIHigh)), true
 }
 
 // interval prints the CI as relative changes (analyze.RelativeInterval: what relative_ci_low and

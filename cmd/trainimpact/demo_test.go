@@ -45,6 +45,25 @@ func TestIntervalStaysPossible(t *testing.T) {
 	}
 }
 
+// TestPointsForShares: a share without a relative change is printed in percentage points (the
+// report's fallback too); other scales and missing intervals print nothing.
+func TestPointsForShares(t *testing.T) {
+	nan := math.NaN()
+	est, ci, ok := points(models.Estimate{Scale: "share", Estimate: 0.036, RelativeChange: nan, CILow: 0.002, CIHigh: 0.069})
+	if !ok || est != "+3.6 pp" || ci != "[+0.2 pp, +6.9 pp]" {
+		t.Errorf("share: %q %q %v", est, ci, ok)
+	}
+	for _, e := range []models.Estimate{
+		{Scale: "log", Estimate: 0.1, CILow: 0, CIHigh: 0.2},
+		{Scale: "share", Estimate: 0.1, CILow: nan, CIHigh: nan},
+		{Scale: "share", Estimate: nan, CILow: nan, CIHigh: nan},
+	} {
+		if _, _, ok := points(e); ok {
+			t.Errorf("%+v printed in points", e)
+		}
+	}
+}
+
 // TestDemoCommandRendersReport runs `demo` on the small organisation as a user would: it exits 0,
 // prints the report's path first, and the report is there — every format but the PDF always, the
 // PDF where a browser is installed (else a note that says how to get one, and still exit 0).

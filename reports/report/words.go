@@ -185,7 +185,7 @@ func ciLabel(confidence float64) string {
 
 func point(kind string, r reading) string {
 	if r.mag(r.point) == r.mag(0) {
-		return "no change (" + r.mag(0) + strings.TrimSpace(r.unit) + ")"
+		return "no change (" + r.mag(0) + r.unit + ")"
 	}
 	return r.mag(r.point) + r.unit + " " + direction(kind, r.point)
 }

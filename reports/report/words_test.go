@@ -114,6 +114,9 @@ func TestFormatting(t *testing.T) {
 		{PctValue(677.35), "677%"}, {PctValue(-12.3), "−12%"}, {Ratio(1.79737), "1.80"},
 		{ChangeText("proportion", Effect{Relative: -0.2, RelLow: -0.5, RelHigh: 0.1}, 95), "20% lower (95% CI 50% lower to 10% higher)"},
 		{ChangeText("duration", Effect{Relative: 0.2, RelLow: 0.05, RelHigh: 0.4}, 90), "20% longer (90% CI 5.0% to 40% longer)"},
+		// A share without a level to be relative to reads in percentage points, a space before the unit.
+		{ChangeText("proportion", Effect{Scale: "share", Estimate: 0, CILow: 0, CIHigh: 0, Relative: math.NaN(), RelLow: math.NaN(), RelHigh: math.NaN()}, 95),
+			"no change (0.0 percentage points) (95% CI 0.0 percentage points to 0.0 percentage points)"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
