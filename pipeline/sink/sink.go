@@ -303,18 +303,9 @@ func (s *Sink) Raw(ctx context.Context, source, entity string, ids []string) ([]
 }
 
 // ScanRaw reads rows of (source, entity, native_id, scope, payload, updated_at, fetched_at, deleted_at).
-func ScanRaw(rows *sql.Rows) ([]models.RawRecord, error) { return ReadRaw(rows, -1) }
-
-// ReadRaw reads up to n rows (all when n < 0) of (source, entity, native_id, scope, payload,
-// updated_at, fetched_at, deleted_at) from an open result, leaving the rest for the next call: a
-// caller reads a large result in chunks, holding one chunk's payloads at a time. It returns fewer
-// than n records only at the end of the result.
-func ReadRaw(rows *sql.Rows, n int) ([]models.RawRecord, error) {
+func ScanRaw(rows *sql.Rows) ([]models.RawRecord, error) {
 	var out []models.RawRecord
-	if n > 0 {
-		out = make([]models.RawRecord, 0, n)
-	}
-	for (n < 0 || len(out) < n) && rows.Next() {
+	for rows.Next() {
 		var r models.RawRecord
 		var payload string
 		var upd, del sql.NullTime
