@@ -180,10 +180,21 @@ func Ping(ctx context.Context, cfg *config.Config, name string, transport http.R
 // RebuildOptions tune Rebuild.
 type RebuildOptions struct {
 	Logger *slog.Logger // nil discards
-	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): memory
-	// stays bounded by one chunk's payloads and rows, whatever the size of the source.
+	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): Go's
+	// memory stays bounded by one chunk's payloads and rows, whatever the size of the source.
 	Chunk int
+	// MemoryLimit is DuckDB's memory_limit in bytes while the rebuild runs (Store.LimitMemory;
+	// 0 = DefaultRebuildMemory, negative = DuckDB's own default, 80% of the machine's memory):
+	// beyond it the staged raw records and the cached blocks of the tables are evicted, spilling
+	// to temporary files, instead of growing with the warehouse.
+	MemoryLimit int64
 }
+
+// DefaultRebuildMemory is RebuildOptions.MemoryLimit's default. Measured with BenchmarkRebuild on
+// 2,000 people's 656,380 raw records (2026-12-07): without a limit the rebuild peaked at 2.3 GB
+// resident (DuckDB's cache of the tables' blocks 0.8 GB, the staged records 0.6 GB, the rest
+// freed sort memory the allocator had not returned), with 512 MB at 0.77 GB, and no slower.
+const DefaultRebuildMemory = 512 << 20
 
 // Rebuild re-derives the canonical tables of each configured source from raw_records, without
 // the network: per source, in one transaction, it clears the source's rows from the tables its
@@ -197,6 +208,16 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	}
 	if opts.Chunk <= 0 {
 		opts.Chunk = 5000
+	}
+	if opts.MemoryLimit == 0 {
+		opts.MemoryLimit = DefaultRebuildMemory
+	}
+	if opts.MemoryLimit > 0 {
+		restore, err := st.LimitMemory(ctx, opts.MemoryLimit)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
 	}
 	present, err := rawSources(ctx, st)
 	if err != nil {
