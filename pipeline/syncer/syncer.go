@@ -5,6 +5,7 @@ package syncer
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -253,23 +254,22 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 }
 
 func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, chunk int) (int, error) {
-	// The raw records are staged, sorted once, on a connection of their own (a temporary table is
-	// the connection's): reading them in the writing transaction by keyset pages cost a scan and
-	// sort of the whole source per chunk (quadratic: 12 of 44 CPU-s at 2,000 people), and one
-	// ordered query read from an open result holds the whole source's payloads outside DuckDB's
-	// memory limit (the driver materialises a result). The rebuild never writes raw_records.
+	// The raw records are staged, one entity at a time sorted once, on a connection of their own
+	// (a temporary table is the connection's). Reading them in the writing transaction by keyset
+	// pages cost a scan and sort of the whole source per chunk (quadratic: 12 of 44 CPU-s at 2,000
+	// people); one ordered query read from an open result would hold the whole source's payloads
+	// outside DuckDB's memory limit (the driver materialises a result). The rebuild never writes
+	// raw_records, so the reading connection sees what the writing one would.
 	rd, err := st.DB().Conn(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("connect: %w", err)
 	}
 	defer rd.Close()
-	if _, err := rd.ExecContext(ctx, query("unstage_raw")); err != nil {
-		return 0, fmt.Errorf("stage raw records: %w", err)
+	entities, err := queryStrings(ctx, rd, query("raw_entities"), source)
+	if err != nil {
+		return 0, fmt.Errorf("list entities: %w", err)
 	}
 	defer rd.ExecContext(context.WithoutCancel(ctx), query("unstage_raw"))
-	if _, err := rd.ExecContext(ctx, query("stage_raw"), source); err != nil {
-		return 0, fmt.Errorf("stage raw records: %w", err)
-	}
 	n := 0
 	var prevEntity, prevID string
 	err = st.Write(ctx, func(w *store.Writer) error {
@@ -278,38 +278,67 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 				return err
 			}
 		}
-		for first := 0; ; first += chunk {
-			rows, err := rd.QueryContext(ctx, query("read_staged"), first, first+chunk)
-			if err != nil {
-				return fmt.Errorf("read raw records: %w", err)
+		for _, entity := range entities {
+			if _, err := rd.ExecContext(ctx, query("unstage_raw")); err != nil {
+				return fmt.Errorf("stage raw records: %w", err)
 			}
-			raws, err := sink.ScanRaw(rows)
-			rows.Close()
-			if err != nil {
-				return fmt.Errorf("read raw records: %w", err)
+			if _, err := rd.ExecContext(ctx, query("stage_raw"), source, entity); err != nil {
+				return fmt.Errorf("stage raw records of %s: %w", entity, err)
 			}
-			if len(raws) == 0 {
-				return nil
-			}
-			// The order is the staged table's storage order: checked, so that a DuckDB that
-			// stored it otherwise fails the rebuild instead of mapping out of order.
-			for _, r := range raws {
-				if r.Entity < prevEntity || r.Entity == prevEntity && r.NativeID <= prevID {
-					return fmt.Errorf("%w: %s/%s read after %s/%s", errRawOrder, r.Entity, r.NativeID, prevEntity, prevID)
+			for first := 0; ; first += chunk {
+				rows, err := rd.QueryContext(ctx, query("read_staged"), first, first+chunk)
+				if err != nil {
+					return fmt.Errorf("read raw records: %w", err)
 				}
-				prevEntity, prevID = r.Entity, r.NativeID
-			}
-			n += len(raws)
-			var out []models.Row
-			if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
-				return err
-			}
-			if err := w.Upsert(ctx, out); err != nil {
-				return err
+				raws, err := sink.ScanRaw(rows)
+				rows.Close()
+				if err != nil {
+					return fmt.Errorf("read raw records: %w", err)
+				}
+				if len(raws) == 0 {
+					break
+				}
+				// The order is the staged table's storage order: checked, so that a DuckDB that
+				// stored it otherwise fails the rebuild instead of mapping out of order.
+				for _, r := range raws {
+					if r.Entity < prevEntity || r.Entity == prevEntity && r.NativeID <= prevID {
+						return fmt.Errorf("%w: %s/%s read after %s/%s", errRawOrder, r.Entity, r.NativeID, prevEntity, prevID)
+					}
+					prevEntity, prevID = r.Entity, r.NativeID
+				}
+				n += len(raws)
+				var out []models.Row
+				if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
+					return err
+				}
+				if err := w.Upsert(ctx, out); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
 	})
 	return n, err
+}
+
+// queryStrings runs a query returning one string column and collects it.
+func queryStrings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
 
 // errRawOrder reports staged raw records read out of key order (a bug, or a DuckDB that does not
@@ -327,18 +356,9 @@ func clearSource(ctx context.Context, w *store.Writer, table, source string) err
 }
 
 func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
-	rows, err := st.DB().QueryContext(ctx, query("raw_sources"))
+	out, err := queryStrings(ctx, st.DB(), query("raw_sources"))
 	if err != nil {
 		return nil, fmt.Errorf("syncer: list sources of raw records: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
