@@ -24,7 +24,7 @@ import (
 var (
 	benchPeople = flag.Int("people", 200, "employees (teams of eight) of the organisation BenchmarkRebuild syncs and rebuilds")
 	benchProbe  = flag.Bool("memprobe", false, "BenchmarkRebuild logs what holds memory at the rebuild's largest resident size (DuckDB's duckdb_memory() by tag, Go's heap), sampled every 200 ms")
-	benchLimit  = flag.Int64("memory-limit-mb", 0, "BenchmarkRebuild's RebuildOptions.MemoryLimit in MB (0: syncer.DefaultRebuildMemory, -1: DuckDB's default)")
+	benchLimit  = flag.Int64("memory-limit-mb", 0, "BenchmarkRebuild's RebuildOptions.MemoryLimit in MB (0: DuckDB's default)")
 	benchDir    = flag.String("dir", "", "BenchmarkRebuild's demo folder: reused when it holds a finished demo of -people (no sync), written there otherwise (default: a temporary folder)")
 )
 

@@ -2,7 +2,9 @@ package syncer_test
 
 import (
 	"context"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +151,41 @@ func TestRebuildFailureLeavesTables(t *testing.T) {
 		if got[tb] != want[tb] {
 			t.Errorf("%s changed by a rebuild that failed", tb)
 		}
+	}
+}
+
+// Under a memory limit (RebuildOptions.MemoryLimit) the rebuild gives the same tables, and
+// DuckDB's buffer manager has its limit back afterwards.
+func TestRebuildUnderMemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	st, cfg := jiraWithCustomFields(t)
+	want := jiraTables(t, st)
+	// The buffer manager's limit in bytes, from DuckDB's display ("18.8 GiB").
+	setting := func() float64 {
+		var limit string
+		if err := st.DB().QueryRow(`SELECT memory_limit FROM pragma_database_size() LIMIT 1`).Scan(&limit); err != nil {
+			t.Fatal(err)
+		}
+		num, unit, _ := strings.Cut(limit, " ")
+		v, err := strconv.ParseFloat(num, 64)
+		scale := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}[unit]
+		if err != nil || scale == 0 {
+			t.Fatalf("memory limit %q: not a size", limit)
+		}
+		return v * scale
+	}
+	def := setting()
+	if _, err := syncer.Rebuild(ctx, st, cfg, syncer.RebuildOptions{MemoryLimit: 128 << 20, Chunk: 100}); err != nil {
+		t.Fatal(err)
+	}
+	got := jiraTables(t, st)
+	for tb := range want {
+		if got[tb] != want[tb] {
+			t.Errorf("%s differs after a rebuild under a memory limit", tb)
+		}
+	}
+	// DuckDB shows the limit rounded to three digits, from which it is set back.
+	if s := setting(); math.Abs(s-def) > 0.01*def {
+		t.Errorf("the buffer manager's memory limit is %.0f bytes after the rebuild, want %.0f as before", s, def)
 	}
 }

@@ -6,10 +6,12 @@ package syncer
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,18 +186,14 @@ type RebuildOptions struct {
 	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): Go's
 	// memory stays bounded by one chunk's payloads and rows, whatever the size of the source.
 	Chunk int
-	// MemoryLimit is DuckDB's memory_limit in bytes while the rebuild runs (Store.LimitMemory;
-	// 0 = DefaultRebuildMemory, negative = DuckDB's own default, 80% of the machine's memory):
-	// beyond it the staged raw records and the cached blocks of the tables are evicted, spilling
-	// to temporary files, instead of growing with the warehouse.
+	// MemoryLimit, when positive, is DuckDB's memory_limit in bytes while each source's raw
+	// records are mapped and written (Store.LimitMemory; not while its derive statements run;
+	// 0 = DuckDB's own default, 80% of the machine's memory): beyond it the staged raw records
+	// and the cached blocks of the tables are evicted, spilling to temporary files, instead of
+	// growing with the warehouse (see BENCHMARKS.md for what it saves). Too small a limit fails
+	// the rebuild with DuckDB's out-of-memory error (that source's transaction rolls back).
 	MemoryLimit int64
 }
-
-// DefaultRebuildMemory is RebuildOptions.MemoryLimit's default. Measured with BenchmarkRebuild on
-// 2,000 people's 656,380 raw records (2026-12-07): without a limit the rebuild peaked at 2.3 GB
-// resident (DuckDB's cache of the tables' blocks 0.8 GB, the staged records 0.6 GB, the rest
-// freed sort memory the allocator had not returned), with 512 MB at 0.77 GB, and no slower.
-const DefaultRebuildMemory = 512 << 20
 
 // Rebuild re-derives the canonical tables of each configured source from raw_records, without
 // the network: per source, in one transaction, it clears the source's rows from the tables its
@@ -210,16 +208,52 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	if opts.Chunk <= 0 {
 		opts.Chunk = 5000
 	}
-	if opts.MemoryLimit == 0 {
-		opts.MemoryLimit = DefaultRebuildMemory
+	return rebuildAll(ctx, st, cfg, opts, logger)
+}
+
+// rebuildLimited runs rebuildSource under DuckDB's memory_limit opts.MemoryLimit, when set. The
+// connector's derive statements run after it, without the limit: some need more memory at once
+// than a limit that suits the mapping (Jira's, 16 MB blocks beyond 128 MB on a 60-person
+// organisation).
+func rebuildLimited(ctx context.Context, st *store.Store, source string, m connectors.Mapper, opts RebuildOptions) (int, error) {
+	if opts.MemoryLimit <= 0 {
+		return rebuildSource(ctx, st, source, m, opts.Chunk)
 	}
-	if opts.MemoryLimit > 0 {
-		restore, err := st.LimitMemory(ctx, opts.MemoryLimit)
-		if err != nil {
-			return nil, err
-		}
-		defer restore()
+	// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager at the
+	// limit while current_setting shows the default; setting the previous value again, as DuckDB
+	// shows it (rounded to three digits), gives the buffer manager its limit back.
+	var shown string
+	if err := st.DB().QueryRowContext(ctx, query("memory_limit")).Scan(&shown); err != nil {
+		return 0, fmt.Errorf("read memory_limit: %w", err)
 	}
+	prev, err := parseSize(shown)
+	if err != nil {
+		return 0, fmt.Errorf("read memory_limit: %w", err)
+	}
+	if _, err := st.LimitMemory(ctx, opts.MemoryLimit); err != nil {
+		return 0, err
+	}
+	defer st.LimitMemory(context.WithoutCancel(ctx), prev)
+	return rebuildSource(ctx, st, source, m, opts.Chunk)
+}
+
+// parseSize reads a size as DuckDB shows one ("18.8 GiB", "512.0 MiB", "1.5 GB", "100 bytes").
+func parseSize(s string) (int64, error) {
+	num, unit, _ := strings.Cut(strings.TrimSpace(s), " ")
+	v, err := strconv.ParseFloat(num, 64)
+	scale, ok := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
+		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[unit]
+	if err != nil || !ok || v <= 0 {
+		return 0, fmt.Errorf("%w: %q", errSize, s)
+	}
+	return int64(v * scale), nil
+}
+
+// errSize reports a memory size DuckDB showed in a form parseSize does not read.
+var errSize = errors.New("syncer: not a size")
+
+// rebuildAll rebuilds every configured source that has raw records, one transaction each.
+func rebuildAll(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions, logger *slog.Logger) (map[string]int, error) {
 	present, err := rawSources(ctx, st)
 	if err != nil {
 		return nil, err
@@ -238,7 +272,7 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 		if !ok {
 			return counts, fmt.Errorf("syncer: source %s cannot rebuild (no Mapper)", name)
 		}
-		n, err := rebuildSource(ctx, st, name, m, opts.Chunk)
+		n, err := rebuildLimited(ctx, st, name, m, opts)
 		if err != nil {
 			return counts, fmt.Errorf("syncer: rebuild %s: %w", name, err)
 		}
@@ -264,7 +298,15 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 	if err != nil {
 		return 0, fmt.Errorf("connect: %w", err)
 	}
-	defer rd.Close()
+	done := false
+	defer func() {
+		if !done {
+			// A failed rebuild may not have dropped its staged records (out of memory, say):
+			// close the connection, and its temporary table with it, rather than pool it.
+			rd.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		rd.Close()
+	}()
 	entities, err := queryStrings(ctx, rd, query("raw_entities"), source)
 	if err != nil {
 		return 0, fmt.Errorf("list entities: %w", err)
@@ -318,6 +360,7 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 		}
 		return nil
 	})
+	done = err == nil
 	return n, err
 }
 
