@@ -175,7 +175,7 @@ func TestRebuildUnderMemoryLimit(t *testing.T) {
 		return v * scale
 	}
 	def := setting()
-	if _, err := syncer.Rebuild(ctx, st, cfg, syncer.RebuildOptions{MemoryLimit: 128 << 20, Chunk: 100}); err != nil {
+	if _, err := syncer.Rebuild(ctx, st, cfg, syncer.RebuildOptions{MemoryLimit: 256 << 20, Chunk: 100}); err != nil {
 		t.Fatal(err)
 	}
 	got := jiraTables(t, st)

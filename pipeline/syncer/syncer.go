@@ -186,12 +186,12 @@ type RebuildOptions struct {
 	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): Go's
 	// memory stays bounded by one chunk's payloads and rows, whatever the size of the source.
 	Chunk int
-	// MemoryLimit, when positive, is DuckDB's memory_limit in bytes while each source's raw
-	// records are mapped and written (Store.LimitMemory; not while its derive statements run;
-	// 0 = DuckDB's own default, 80% of the machine's memory): beyond it the staged raw records
-	// and the cached blocks of the tables are evicted, spilling to temporary files, instead of
-	// growing with the warehouse (see BENCHMARKS.md for what it saves). Too small a limit fails
-	// the rebuild with DuckDB's out-of-memory error (that source's transaction rolls back).
+	// MemoryLimit, when positive, is DuckDB's memory_limit in bytes while the rebuild runs
+	// (Store.LimitMemory; 0 = DuckDB's own default, 80% of the machine's memory): beyond it the
+	// staged raw records and the cached blocks of the tables are evicted, spilling to temporary
+	// files, instead of growing with the warehouse (see BENCHMARKS.md for what it saves). Too
+	// small a limit fails the rebuild with DuckDB's out-of-memory error, that source's tables as
+	// they were (128 MB did, in Jira's derive statements, on a 60-person organisation).
 	MemoryLimit int64
 }
 
@@ -199,7 +199,8 @@ type RebuildOptions struct {
 // the network: per source, in one transaction, it clears the source's rows from the tables its
 // Mapper produces, maps every raw record again chunk by chunk (in entity, native id order, so a
 // catalog a mapping learns from, like Jira's fields, comes before what uses it only if its entity
-// name sorts first; see connectors.Mapper), and re-runs its derive statements.
+// name sorts first; see connectors.Mapper), and re-runs its derive statements. A source that
+// fails leaves its tables as they were; the sources rebuilt before it stay rebuilt.
 func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions) (map[string]int, error) {
 	logger := opts.Logger
 	if logger == nil {
@@ -211,30 +212,33 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	return rebuildAll(ctx, st, cfg, opts, logger)
 }
 
-// rebuildLimited runs rebuildSource under DuckDB's memory_limit opts.MemoryLimit, when set. The
-// connector's derive statements run after it, without the limit: some need more memory at once
-// than a limit that suits the mapping (Jira's, 16 MB blocks beyond 128 MB on a 60-person
-// organisation).
-func rebuildLimited(ctx context.Context, st *store.Store, source string, m connectors.Mapper, opts RebuildOptions) (int, error) {
-	if opts.MemoryLimit <= 0 {
-		return rebuildSource(ctx, st, source, m, opts.Chunk)
+// rebuildLimited rebuilds one source (rebuildSource, then the connector's derive statements)
+// under DuckDB's memory_limit opts.MemoryLimit, when set.
+func rebuildLimited(ctx context.Context, st *store.Store, name string, c connectors.Connector, m connectors.Mapper, opts RebuildOptions) (int, error) {
+	if opts.MemoryLimit > 0 {
+		// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager
+		// at the limit while current_setting shows the default; setting the previous value
+		// again, as DuckDB shows it (rounded to three digits), gives the buffer manager its
+		// limit back.
+		var shown string
+		if err := st.DB().QueryRowContext(ctx, query("memory_limit")).Scan(&shown); err != nil {
+			return 0, fmt.Errorf("syncer: read memory_limit: %w", err)
+		}
+		prev, err := parseSize(shown)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := st.LimitMemory(ctx, opts.MemoryLimit); err != nil {
+			return 0, err
+		}
+		defer st.LimitMemory(context.WithoutCancel(ctx), prev)
 	}
-	// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager at the
-	// limit while current_setting shows the default; setting the previous value again, as DuckDB
-	// shows it (rounded to three digits), gives the buffer manager its limit back.
-	var shown string
-	if err := st.DB().QueryRowContext(ctx, query("memory_limit")).Scan(&shown); err != nil {
-		return 0, fmt.Errorf("read memory_limit: %w", err)
-	}
-	prev, err := parseSize(shown)
+	d, _ := c.(connectors.Deriver)
+	n, err := rebuildSource(ctx, st, name, m, d, opts.Chunk)
 	if err != nil {
-		return 0, fmt.Errorf("read memory_limit: %w", err)
+		return 0, fmt.Errorf("syncer: rebuild %s: %w", name, err)
 	}
-	if _, err := st.LimitMemory(ctx, opts.MemoryLimit); err != nil {
-		return 0, err
-	}
-	defer st.LimitMemory(context.WithoutCancel(ctx), prev)
-	return rebuildSource(ctx, st, source, m, opts.Chunk)
+	return n, nil
 }
 
 // parseSize reads a size as DuckDB shows one ("18.8 GiB", "512.0 MiB", "1.5 GB", "100 bytes").
@@ -272,14 +276,9 @@ func rebuildAll(ctx context.Context, st *store.Store, cfg *config.Config, opts R
 		if !ok {
 			return counts, fmt.Errorf("syncer: source %s cannot rebuild (no Mapper)", name)
 		}
-		n, err := rebuildLimited(ctx, st, name, m, opts)
+		n, err := rebuildLimited(ctx, st, name, c, m, opts)
 		if err != nil {
-			return counts, fmt.Errorf("syncer: rebuild %s: %w", name, err)
-		}
-		if d, ok := c.(connectors.Deriver); ok {
-			if err := sink.New(st, nil).Derive(ctx, d); err != nil {
-				return counts, err
-			}
+			return counts, err
 		}
 		counts[name] = n
 		logger.Info("rebuilt", "source", name, "raw_records", n)
@@ -287,7 +286,10 @@ func rebuildAll(ctx context.Context, st *store.Store, cfg *config.Config, opts R
 	return counts, nil
 }
 
-func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, chunk int) (int, error) {
+// rebuildSource clears a source's canonical rows, maps its raw records again and runs its derive
+// statements (d may be nil), all in one transaction: a failure anywhere leaves the tables as they
+// were.
+func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, d connectors.Deriver, chunk int) (int, error) {
 	// The raw records are staged, one entity at a time sorted once, on a connection of their own
 	// (a temporary table is the connection's). Reading them in the writing transaction by keyset
 	// pages cost a scan and sort of the whole source per chunk (quadratic: 12 of 44 CPU-s at 2,000
@@ -356,6 +358,14 @@ func rebuildSource(ctx context.Context, st *store.Store, source string, m connec
 				if err := w.Upsert(ctx, out); err != nil {
 					return err
 				}
+			}
+		}
+		if d == nil {
+			return nil
+		}
+		for i, q := range d.DeriveSQL() {
+			if _, err := w.Exec(ctx, q); err != nil {
+				return fmt.Errorf("derive statement %d: %w", i+1, err)
 			}
 		}
 		return nil
