@@ -59,7 +59,7 @@ var scaleSteps = []scaleStep{
 		Skip: func(s scaleSize) string {
 			if s.people() > 2000 {
 				return "not run: its raw records come from syncing the organisation through the simulator first (no generator writes them directly yet); " +
-					"at 20,000 people that sync passed 10 GB of memory within 2 minutes (stopped) and would hold about 15 GB on disk twice"
+					"at 20,000 people that sync passed 10 GB of memory within 2 minutes and was stopped, and its demo folder would need about 30 GB of disk"
 			}
 			return ""
 		}},
