@@ -212,8 +212,8 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	return rebuildAll(ctx, st, cfg, opts, logger)
 }
 
-// rebuildLimited rebuilds one source (rebuildSource, then the connector's derive statements)
-// under DuckDB's memory_limit opts.MemoryLimit, when set.
+// rebuildLimited rebuilds one source (rebuildSource) under DuckDB's memory_limit
+// opts.MemoryLimit, when set.
 func rebuildLimited(ctx context.Context, st *store.Store, name string, c connectors.Connector, m connectors.Mapper, opts RebuildOptions) (int, error) {
 	if opts.MemoryLimit > 0 {
 		// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager
