@@ -8,8 +8,7 @@ import (
 //go:embed sql/*.sql
 var sqlFS embed.FS
 
-// Query returns the embedded statement sql/<name>.sql (also used by syncer's rebuild, which reads
-// raw records the way the sink stores them); a missing file is a programming error.
+// Query returns the embedded statement sql/<name>.sql; a missing file is a programming error.
 func Query(name string) string {
 	b, err := sqlFS.ReadFile("sql/" + name + ".sql")
 	if err != nil {

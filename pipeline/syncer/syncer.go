@@ -5,11 +5,13 @@ package syncer
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,16 +183,24 @@ func Ping(ctx context.Context, cfg *config.Config, name string, transport http.R
 // RebuildOptions tune Rebuild.
 type RebuildOptions struct {
 	Logger *slog.Logger // nil discards
-	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): memory
-	// stays bounded by one chunk's payloads and rows, whatever the size of the source.
+	// Chunk is how many raw records are read, mapped and written at a time (default 5,000): Go's
+	// memory stays bounded by one chunk's payloads and rows, whatever the size of the source.
 	Chunk int
+	// MemoryLimit, when positive, is DuckDB's memory_limit in bytes while the rebuild runs
+	// (Store.LimitMemory; 0 = DuckDB's own default, 80% of the machine's memory): beyond it the
+	// staged raw records and the cached blocks of the tables are evicted, spilling to temporary
+	// files, instead of growing with the warehouse (see BENCHMARKS.md for what it saves). Too
+	// small a limit fails the rebuild with DuckDB's out-of-memory error, that source's tables as
+	// they were (128 MB did, in Jira's derive statements, on a 60-person organisation).
+	MemoryLimit int64
 }
 
 // Rebuild re-derives the canonical tables of each configured source from raw_records, without
 // the network: per source, in one transaction, it clears the source's rows from the tables its
 // Mapper produces, maps every raw record again chunk by chunk (in entity, native id order, so a
 // catalog a mapping learns from, like Jira's fields, comes before what uses it only if its entity
-// name sorts first; see connectors.Mapper), and re-runs its derive statements.
+// name sorts first; see connectors.Mapper), and re-runs its derive statements. A source that
+// fails leaves its tables as they were; the sources rebuilt before it stay rebuilt.
 func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions) (map[string]int, error) {
 	logger := opts.Logger
 	if logger == nil {
@@ -199,6 +209,55 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	if opts.Chunk <= 0 {
 		opts.Chunk = 5000
 	}
+	return rebuildAll(ctx, st, cfg, opts, logger)
+}
+
+// rebuildLimited rebuilds one source (rebuildSource) under DuckDB's memory_limit
+// opts.MemoryLimit, when set.
+func rebuildLimited(ctx context.Context, st *store.Store, name string, c connectors.Connector, m connectors.Mapper, opts RebuildOptions) (int, error) {
+	if opts.MemoryLimit > 0 {
+		// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager
+		// at the limit while current_setting shows the default; setting the previous value
+		// again, as DuckDB shows it (rounded to three digits), gives the buffer manager its
+		// limit back.
+		var shown string
+		if err := st.DB().QueryRowContext(ctx, query("memory_limit")).Scan(&shown); err != nil {
+			return 0, fmt.Errorf("syncer: read memory_limit: %w", err)
+		}
+		prev, err := parseSize(shown)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := st.LimitMemory(ctx, opts.MemoryLimit); err != nil {
+			return 0, err
+		}
+		defer st.LimitMemory(context.WithoutCancel(ctx), prev)
+	}
+	d, _ := c.(connectors.Deriver)
+	n, err := rebuildSource(ctx, st, name, m, d, opts.Chunk)
+	if err != nil {
+		return 0, fmt.Errorf("syncer: rebuild %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// parseSize reads a size as DuckDB shows one ("18.8 GiB", "512.0 MiB", "1.5 GB", "100 bytes").
+func parseSize(s string) (int64, error) {
+	num, unit, _ := strings.Cut(strings.TrimSpace(s), " ")
+	v, err := strconv.ParseFloat(num, 64)
+	scale, ok := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
+		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[unit]
+	if err != nil || !ok || v <= 0 {
+		return 0, fmt.Errorf("%w: %q", errSize, s)
+	}
+	return int64(v * scale), nil
+}
+
+// errSize reports a memory size DuckDB showed in a form parseSize does not read.
+var errSize = errors.New("syncer: not a size")
+
+// rebuildAll rebuilds every configured source that has raw records, one transaction each.
+func rebuildAll(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions, logger *slog.Logger) (map[string]int, error) {
 	present, err := rawSources(ctx, st)
 	if err != nil {
 		return nil, err
@@ -217,14 +276,9 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 		if !ok {
 			return counts, fmt.Errorf("syncer: source %s cannot rebuild (no Mapper)", name)
 		}
-		n, err := rebuildSource(ctx, st, name, m, opts.Chunk)
+		n, err := rebuildLimited(ctx, st, name, c, m, opts)
 		if err != nil {
-			return counts, fmt.Errorf("syncer: rebuild %s: %w", name, err)
-		}
-		if d, ok := c.(connectors.Deriver); ok {
-			if err := sink.New(st, nil).Derive(ctx, d); err != nil {
-				return counts, err
-			}
+			return counts, err
 		}
 		counts[name] = n
 		logger.Info("rebuilt", "source", name, "raw_records", n)
@@ -232,58 +286,99 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 	return counts, nil
 }
 
-func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, chunk int) (int, error) {
+// rebuildSource clears a source's canonical rows, maps its raw records again and runs its derive
+// statements (d may be nil), all in one transaction: a failure anywhere leaves the tables as they
+// were.
+func rebuildSource(ctx context.Context, st *store.Store, source string, m connectors.Mapper, d connectors.Deriver, chunk int) (int, error) {
+	// The raw records are staged, one entity at a time sorted once, on a connection of their own
+	// (a temporary table is the connection's). Reading them in the writing transaction by keyset
+	// pages cost a scan and sort of the whole source per chunk (quadratic: 12 of 44 CPU-s at 2,000
+	// people); one ordered query read from an open result would hold the whole source's payloads
+	// outside DuckDB's memory limit (the driver materialises a result). The rebuild never writes
+	// raw_records, so the reading connection sees what the writing one would.
+	rd, err := st.DB().Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("connect: %w", err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			// A failed rebuild may not have dropped its staged records (out of memory, say):
+			// close the connection, and its temporary table with it, rather than pool it.
+			rd.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		rd.Close()
+	}()
+	entities, err := queryStrings(ctx, rd, query("raw_entities"), source)
+	if err != nil {
+		return 0, fmt.Errorf("list entities: %w", err)
+	}
+	defer rd.ExecContext(context.WithoutCancel(ctx), query("unstage_raw"))
 	n := 0
-	err := st.Write(ctx, func(w *store.Writer) error {
+	var prevEntity, prevID string
+	err = st.Write(ctx, func(w *store.Writer) error {
 		for _, table := range m.Products() {
 			if err := clearSource(ctx, w, table, source); err != nil {
 				return err
 			}
 		}
-		// Keyset pages over the primary key: each chunk is its own query, so no result stays open
-		// while the chunk's rows are written.
-		var entity, nativeID string
-		for {
-			rows, err := w.Query(ctx, sink.Query("raw_chunk"), source, entity, nativeID, chunk)
-			if err != nil {
-				return err
+		for _, entity := range entities {
+			if _, err := rd.ExecContext(ctx, query("unstage_raw")); err != nil {
+				return fmt.Errorf("stage raw records: %w", err)
 			}
-			raws, err := sink.ScanRaw(rows)
-			rows.Close()
-			if err != nil {
-				return err
+			if _, err := rd.ExecContext(ctx, query("stage_raw"), source, entity); err != nil {
+				return fmt.Errorf("stage raw records of %s: %w", entity, err)
 			}
-			if len(raws) == 0 {
-				return nil
+			for first := 0; ; first += chunk {
+				rows, err := rd.QueryContext(ctx, query("read_staged"), first, first+chunk)
+				if err != nil {
+					return fmt.Errorf("read raw records: %w", err)
+				}
+				raws, err := sink.ScanRaw(rows)
+				rows.Close()
+				if err != nil {
+					return fmt.Errorf("read raw records: %w", err)
+				}
+				if len(raws) == 0 {
+					break
+				}
+				// The order is the staged table's storage order: checked, so that a DuckDB that
+				// stored it otherwise fails the rebuild instead of mapping out of order.
+				for _, r := range raws {
+					if r.Entity < prevEntity || r.Entity == prevEntity && r.NativeID <= prevID {
+						return fmt.Errorf("%w: %s/%s read after %s/%s", errRawOrder, r.Entity, r.NativeID, prevEntity, prevID)
+					}
+					prevEntity, prevID = r.Entity, r.NativeID
+				}
+				n += len(raws)
+				var out []models.Row
+				if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
+					return err
+				}
+				if err := w.Upsert(ctx, out); err != nil {
+					return err
+				}
 			}
-			n += len(raws)
-			var out []models.Row
-			if err := m.Map(ctx, raws, func(r models.Row) error { out = append(out, r); return nil }); err != nil {
-				return err
-			}
-			if err := w.Upsert(ctx, out); err != nil {
-				return err
-			}
-			last := raws[len(raws)-1]
-			entity, nativeID = last.Entity, last.NativeID
 		}
+		if d == nil {
+			return nil
+		}
+		for i, q := range d.DeriveSQL() {
+			if _, err := w.Exec(ctx, q); err != nil {
+				return fmt.Errorf("derive statement %d: %w", i+1, err)
+			}
+		}
+		return nil
 	})
+	done = err == nil
 	return n, err
 }
 
-// clearSource deletes a source's rows from a canonical table: rows whose id starts with
-// "<source>:" in the table's first key column (accounts: account_id; links: their first id).
-func clearSource(ctx context.Context, w *store.Writer, table, source string) error {
-	cols := models.Columns(table)
-	_, err := w.Exec(ctx, fmt.Sprintf(`DELETE FROM %q WHERE starts_with(%q, ?)`, table, cols[0]), source+":")
-	if err != nil {
-		return fmt.Errorf("clear %s: %w", table, err)
-	}
-	return nil
-}
-
-func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
-	rows, err := st.DB().QueryContext(ctx, `SELECT DISTINCT source FROM raw_records`)
+// queryStrings runs a query returning one string column and collects it.
+func queryStrings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -296,6 +391,27 @@ func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
 		}
 		out = append(out, s)
 	}
-	sort.Strings(out)
 	return out, rows.Err()
+}
+
+// errRawOrder reports staged raw records read out of key order (a bug, or a DuckDB that does not
+// keep an ordered insert's order).
+var errRawOrder = errors.New("syncer: raw records staged out of key order")
+
+// clearSource deletes a source's rows from a canonical table: rows whose id starts with
+// "<source>:" in the table's first key column (accounts: account_id; links: their first id).
+func clearSource(ctx context.Context, w *store.Writer, table, source string) error {
+	q := query("clear_source", "TABLE", ident(table), "COLUMN", ident(models.Columns(table)[0]))
+	if _, err := w.Exec(ctx, q, source+":"); err != nil {
+		return fmt.Errorf("clear %s: %w", table, err)
+	}
+	return nil
+}
+
+func rawSources(ctx context.Context, st *store.Store) ([]string, error) {
+	out, err := queryStrings(ctx, st.DB(), query("raw_sources"))
+	if err != nil {
+		return nil, fmt.Errorf("syncer: list sources of raw records: %w", err)
+	}
+	return out, nil
 }
