@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -301,4 +303,48 @@ func TestShareCores(t *testing.T) {
 	if got := threads(); got != 64 {
 		t.Errorf("threads after restore %d, want 64", got)
 	}
+}
+
+// LimitMemory's restore gives the buffer manager its limit back (pragma_database_size, not only
+// current_setting: after RESET memory_limit, DuckDB 1.5.5 showed the default while still holding
+// the limit).
+func TestLimitMemoryRestores(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	read := func() (setting, buffer string) {
+		t.Helper()
+		if err := s.DB().QueryRowContext(ctx, "SELECT current_setting('memory_limit'), (SELECT memory_limit FROM pragma_database_size() LIMIT 1)").Scan(&setting, &buffer); err != nil {
+			t.Fatal(err)
+		}
+		return setting, buffer
+	}
+	s0, b0 := read()
+	restore, err := s.LimitMemory(ctx, 256<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1, b1 := read(); s1 == s0 || b1 == b0 || !strings.HasPrefix(b1, "256") {
+		t.Fatalf("limited: setting %q, buffer manager %q (before %q, %q)", s1, b1, s0, b0)
+	}
+	restore()
+	// Restored as DuckDB showed it: within one step of its third digit (0.6% at 18.8 GiB).
+	s2, b2 := read()
+	for _, c := range [][2]string{{s2, s0}, {b2, b0}} {
+		got, want := shownBytes(t, c[0]), shownBytes(t, c[1])
+		if math.Abs(got-want) > 0.006*want {
+			t.Errorf("restored: setting %q, buffer manager %q; want %q, %q", s2, b2, s0, b0)
+		}
+	}
+}
+
+// shownBytes reads a size as DuckDB shows one ("18.8 GiB", "256.0 MiB").
+func shownBytes(t *testing.T, s string) float64 {
+	t.Helper()
+	num, unit, _ := strings.Cut(strings.TrimSpace(s), " ")
+	v, err := strconv.ParseFloat(num, 64)
+	scale, ok := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40}[unit]
+	if err != nil || !ok {
+		t.Fatalf("size %q", s)
+	}
+	return v * scale
 }

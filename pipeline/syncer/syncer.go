@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -216,22 +215,11 @@ func Rebuild(ctx context.Context, st *store.Store, cfg *config.Config, opts Rebu
 // opts.MemoryLimit, when set.
 func rebuildLimited(ctx context.Context, st *store.Store, name string, c connectors.Connector, m connectors.Mapper, opts RebuildOptions) (int, error) {
 	if opts.MemoryLimit > 0 {
-		// Store.LimitMemory's restore (RESET memory_limit) leaves DuckDB 1.5.5's buffer manager
-		// at the limit while current_setting shows the default; setting the previous value
-		// again, as DuckDB shows it (rounded to three digits), gives the buffer manager its
-		// limit back.
-		var shown string
-		if err := st.DB().QueryRowContext(ctx, query("memory_limit")).Scan(&shown); err != nil {
-			return 0, fmt.Errorf("syncer: read memory_limit: %w", err)
-		}
-		prev, err := parseSize(shown)
+		restore, err := st.LimitMemory(ctx, opts.MemoryLimit)
 		if err != nil {
 			return 0, err
 		}
-		if _, err := st.LimitMemory(ctx, opts.MemoryLimit); err != nil {
-			return 0, err
-		}
-		defer st.LimitMemory(context.WithoutCancel(ctx), prev)
+		defer restore()
 	}
 	d, _ := c.(connectors.Deriver)
 	n, err := rebuildSource(ctx, st, name, m, d, opts.Chunk)
@@ -240,21 +228,6 @@ func rebuildLimited(ctx context.Context, st *store.Store, name string, c connect
 	}
 	return n, nil
 }
-
-// parseSize reads a size as DuckDB shows one ("18.8 GiB", "512.0 MiB", "1.5 GB", "100 bytes").
-func parseSize(s string) (int64, error) {
-	num, unit, _ := strings.Cut(strings.TrimSpace(s), " ")
-	v, err := strconv.ParseFloat(num, 64)
-	scale, ok := map[string]float64{"bytes": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30, "TiB": 1 << 40,
-		"KB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}[unit]
-	if err != nil || !ok || v <= 0 {
-		return 0, fmt.Errorf("%w: %q", errSize, s)
-	}
-	return int64(v * scale), nil
-}
-
-// errSize reports a memory size DuckDB showed in a form parseSize does not read.
-var errSize = errors.New("syncer: not a size")
 
 // rebuildAll rebuilds every configured source that has raw records, one transaction each.
 func rebuildAll(ctx context.Context, st *store.Store, cfg *config.Config, opts RebuildOptions, logger *slog.Logger) (map[string]int, error) {

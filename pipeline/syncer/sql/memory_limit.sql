@@ -1,2 +1,0 @@
--- DuckDB's memory_limit as it shows it (e.g. '18.8 GiB').
-SELECT current_setting('memory_limit')
