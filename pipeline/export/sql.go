@@ -2,29 +2,22 @@ package export
 
 import (
 	"embed"
-	"fmt"
 	"strings"
+
+	"github.com/trainimpact/trainimpact/pipeline/internal/sqltext"
 )
 
 //go:embed sql/*.sql
 var sqlFS embed.FS
 
 // query returns the embedded statement sql/<name>.sql with each {{KEY}} of repl replaced (pairs of
-// key and value); a missing file is a programming error.
+// key and value, identifiers quoted with ident); a missing file is a programming error.
 func query(name string, repl ...string) string {
-	b, err := sqlFS.ReadFile("sql/" + name + ".sql")
-	if err != nil {
-		panic(fmt.Sprintf("export: no embedded query %q", name))
-	}
-	pairs := make([]string, 0, len(repl))
-	for i := 0; i+1 < len(repl); i += 2 {
-		pairs = append(pairs, "{{"+repl[i]+"}}", repl[i+1])
-	}
-	return strings.TrimSpace(strings.NewReplacer(pairs...).Replace(string(b)))
+	return sqltext.Template(sqlFS, "export", name, repl...)
 }
 
 // ident quotes an SQL identifier.
-func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func ident(s string) string { return sqltext.Ident(s) }
 
 // literal quotes an SQL string literal (a file path in COPY … TO, which takes no parameter).
 func literal(s string) string { return strings.ReplaceAll(s, `'`, `''`) }
