@@ -311,8 +311,12 @@ func TestRunSeedAndErrors(t *testing.T) {
 	a, b := runOrg(t, path, o), runOrg(t, path, o)
 	o.Seed = 10
 	c := runOrg(t, path, o)
-	if fmt.Sprint(a.Order) != fmt.Sprint(b.Order) || a.Metrics[0].Result != b.Metrics[0].Result {
-		t.Errorf("seed 9 twice: %v vs %v", a.Order, b.Order)
+	// The same up to the last bits of DuckDB's parallel sums (the history's cell means).
+	ra, rb := a.Metrics[0].Result, b.Metrics[0].Result
+	close := func(x, y float64) bool { return math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(x)) }
+	if fmt.Sprint(a.Order) != fmt.Sprint(b.Order) || ra.Placebos != rb.Placebos || ra.Failed != rb.Failed ||
+		!close(ra.MDE, rb.MDE) || !close(ra.NullSD, rb.NullSD) || !close(ra.Low, rb.Low) || !close(ra.High, rb.High) {
+		t.Errorf("seed 9 twice: %v %+v vs %v %+v", a.Order, ra, b.Order, rb)
 	}
 	if fmt.Sprint(a.Order) == fmt.Sprint(c.Order) {
 		t.Errorf("seeds 9 and 10 give the same order")
