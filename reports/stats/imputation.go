@@ -90,30 +90,21 @@ func Imputation(unit, time, group []int, y, w []float64, o ImputationOptions) (*
 		return nil, err
 	}
 	r := &ImputationResult{ATT: att, SE: math.NaN(), Dropped: dropped}
-	seen := make([]int8, p.units) // 1 untreated only, 2 with a kept treated observation
+	keptUnit, treatedUnit := make([]bool, p.units), make([]bool, p.units)
 	for i, u := range p.unit {
 		if p.treated[i] {
+			treatedUnit[u] = true
 			if kept[i] {
-				seen[u] = 2
+				keptUnit[u] = true
+				r.NTreatedObs++
 			}
-		} else if seen[u] == 0 {
-			seen[u] = 1
 		}
 	}
-	hasTreated := make([]bool, p.units)
-	for i, u := range p.unit {
-		if p.treated[i] {
-			hasTreated[u] = true
-		}
-		if kept[i] {
-			r.NTreatedObs++
-		}
-	}
-	for u, s := range seen {
+	for u := range p.units {
 		switch {
-		case s == 2:
+		case keptUnit[u]:
 			r.NTreatedUnits++
-		case s == 1 && !hasTreated[u]:
+		case !treatedUnit[u]: // every unit of the panel has an observation: here only untreated ones
 			r.NUntreatedUnits++
 		}
 	}
@@ -151,6 +142,8 @@ type imputationPanel struct {
 	treated      []bool
 	units        int
 	periods      int
+	// untreated lists each unit's untreated observations (the same for every bootstrap draw).
+	untreated [][]int
 }
 
 func newImputationPanel(unit, time, group []int, y, w []float64, anticipation int) *imputationPanel {
@@ -206,6 +199,12 @@ func newImputationPanel(unit, time, group []int, y, w []float64, anticipation in
 		p.w = append(p.w, wi)
 		p.treated = append(p.treated, tr)
 	}
+	p.untreated = make([][]int, p.units)
+	for i, u := range p.unit {
+		if !p.treated[i] {
+			p.untreated[u] = append(p.untreated[u], i)
+		}
+	}
 	return p
 }
 
@@ -217,14 +216,13 @@ func (p *imputationPanel) fit(uw []float64) (att float64, kept []bool, dropped i
 	W := make([]float64, p.units)
 	Wy := make([]float64, p.units)
 	colW := make([]float64, p.periods) // untreated weight per period
-	for i, u := range p.unit {
-		if p.treated[i] {
-			continue
+	for u, obs := range p.untreated {
+		for _, i := range obs {
+			wi := p.w[i] * uw[u]
+			W[u] += wi
+			Wy[u] += wi * p.y[i]
+			colW[p.period[i]] += wi
 		}
-		wi := p.w[i] * uw[u]
-		W[u] += wi
-		Wy[u] += wi * p.y[i]
-		colW[p.period[i]] += wi
 	}
 	// Periods with untreated weight are the ones β̂ is solved for; the first is the reference.
 	idx := make([]int, p.periods) // period → row of the reduced system, -1: reference or absent
@@ -255,20 +253,14 @@ func (p *imputationPanel) fit(uw []float64) (att float64, kept []bool, dropped i
 		return math.NaN(), nil, 0, ErrNotConnected
 	}
 	// Normal equations for β after sweeping the unit means: for periods t, s
-	// M_ts = δ_ts Σ_i w_it − Σ_i w_it w_is / W_i, r_t = Σ_i w_it (y_it − ȳ_i). Each unit's
-	// untreated observations are contiguous once grouped; group them by unit here.
-	byUnit := make([][]int, p.units)
-	for i, u := range p.unit {
-		if !p.treated[i] && uw[u] > 0 && p.w[i] > 0 {
-			byUnit[u] = append(byUnit[u], i)
-		}
-	}
+	// M_ts = δ_ts Σ_i w_it − Σ_i w_it w_is / W_i, r_t = Σ_i w_it (y_it − ȳ_i), over each unit's
+	// untreated observations (a unit drawn no time has weight 0 and is skipped).
 	beta := make([]float64, p.periods)
 	if k > 0 {
 		M := mat.NewSymDense(k, nil)
 		r := mat.NewVecDense(k, nil)
-		for u, obs := range byUnit {
-			if len(obs) == 0 {
+		for u, obs := range p.untreated {
+			if W[u] <= 0 {
 				continue
 			}
 			ybar := Wy[u] / W[u]
@@ -306,8 +298,8 @@ func (p *imputationPanel) fit(uw []float64) (att float64, kept []bool, dropped i
 	}
 	// α̂_i = ȳ_i − Σ_t w_it β̂_t / W_i over the unit's untreated observations.
 	alpha := make([]float64, p.units)
-	for u, obs := range byUnit {
-		if len(obs) == 0 {
+	for u, obs := range p.untreated {
+		if W[u] <= 0 {
 			continue
 		}
 		s := Wy[u]
